@@ -1,0 +1,56 @@
+import { resolve } from 'node:path'
+import type { BuildProgressEvents } from '../../events.ts'
+import { EXIT_OK } from '../exit.ts'
+import type { Command } from '../command.ts'
+import { formatBytes } from '../output.ts'
+
+export const buildCommand: Command = {
+  name: 'build',
+  summary: 'render the Markdown blog to a static site (or run build.command)',
+  options: {
+    site: { type: 'string', value: 'DIR', description: 'the blog folder (posts/, templates/, assets/); default from config, else site/' },
+    out: { type: 'string', value: 'DIR', description: 'where to write the site; default from config, else dist/' },
+    'dry-run': { type: 'boolean', description: 'render in memory and report, write nothing' },
+  },
+  details: `
+The build fails, listing file:line for each problem, on broken internal links, missing
+assets, duplicate permalinks and unknown shortcodes. Output is byte-identical for the
+same input. With build.command in the config, that command builds the site instead and
+build.out names its output folder.`,
+  async run({ values, config, output, signal, cwd }) {
+    const cfg = await config()
+    // Loaded on use so that --help and other commands start without the renderer.
+    const { build } = await import('../../render/build.ts')
+    const onProgress = (event: BuildProgressEvents): void => {
+      if (event.type === 'build:warning') output.warn(event.detail)
+      else if (event.type === 'build:page') output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
+      else if (event.type === 'build:command') output.info(`running build command: ${event.detail.command}`)
+    }
+    const result = await build({
+      site: typeof values.site === 'string' ? resolve(cwd, values.site) : cfg.site,
+      out: typeof values.out === 'string' ? resolve(cwd, values.out) : cfg.build.out,
+      command: cfg.build.command,
+      root: cfg.root,
+      dryRun: values['dry-run'] === true,
+      signal,
+      onProgress,
+    })
+    const where = result.outDir === undefined ? 'in memory (dry run, nothing written)' : `to ${result.outDir}`
+    output.result(
+      {
+        generator: result.generator,
+        outDir: result.outDir ?? null,
+        files: result.files,
+        pages: result.pages,
+        posts: result.posts,
+        bytes: result.bytes,
+        warnings: result.warnings,
+      },
+      [
+        `built ${result.pages} pages (${result.posts} posts), ${result.files} files, ${formatBytes(result.bytes)} ${where}`,
+        ...(result.warnings.length === 0 ? [] : [`${result.warnings.length} warning(s), shown above`]),
+      ],
+    )
+    return EXIT_OK
+  },
+}

@@ -1,0 +1,163 @@
+import { access } from 'node:fs/promises'
+import { dirname, isAbsolute, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { DEFAULT_CONFIG_FILES, DEFAULT_OUT_DIR, DEFAULT_SITE_DIR, DEFAULT_STORE_DIR } from '../constants.ts'
+import { ConfigError } from '../errors.ts'
+import { boolean, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
+
+export const CID_PROFILES = ['unixfs-v1-2025', 'unixfs-v0-2015'] as const
+export type CidProfileName = (typeof CID_PROFILES)[number]
+
+/** The publish configuration: what `pipeline/publish.config.ts` exports. */
+export interface PublishConfig {
+  /**
+   * The project root that relative paths are resolved against.
+   * @default the nearest folder at or above the config file that holds a package.json
+   */
+  root?: string
+  /**
+   * The Markdown blog to render (posts, templates, assets, site.config.ts).
+   * @default 'site'
+   */
+  site?: string
+  build?: {
+    /**
+     * Where the rendered site is written, and where `command`'s output is read from.
+     * @default 'dist'
+     */
+    out?: string
+    /**
+     * A shell command that builds the site with another generator (Hugo, Eleventy, ...)
+     * instead of the built-in renderer. Its output folder is `build.out`.
+     */
+    command?: string
+  }
+  pack?: {
+    /**
+     * The CID profile (IPIP-499) that fixes chunking, DAG layout and CID version.
+     * @default 'unixfs-v1-2025'
+     */
+    profile?: CidProfileName
+    /**
+     * Pack hidden files (names starting with a dot). `.git` and `.env` stay out whatever this says.
+     * @default false
+     */
+    hidden?: boolean
+  }
+  /**
+   * The embedded node's state: blocks, pins, keys, IPNS records.
+   * @default '.ipfs-publish'
+   */
+  store?: string
+}
+
+/** The configuration with defaults applied and every path absolute. */
+export interface ResolvedConfig {
+  /** The file it was loaded from, or undefined for built-in defaults. */
+  file: string | undefined
+  root: string
+  site: string
+  build: { out: string; command: string | undefined }
+  pack: { profile: CidProfileName; hidden: boolean }
+  store: string
+}
+
+/** Identity helper that gives a config file type checking and editor completion. */
+export function defineConfig(config: PublishConfig): PublishConfig {
+  return config
+}
+
+const checkConfig = object({
+  root: optional(nonEmptyString),
+  site: optional(nonEmptyString),
+  build: optional(object({ out: optional(nonEmptyString), command: optional(nonEmptyString) })),
+  pack: optional(object({ profile: optional(oneOf(CID_PROFILES)), hidden: optional(boolean) })),
+  store: optional(nonEmptyString),
+})
+
+/** Validates a raw config value and applies defaults. Messages name the option and the file. */
+export async function normalizeConfig(raw: unknown, file: string | undefined, cwd: string): Promise<ResolvedConfig> {
+  let config: PublishConfig
+  try {
+    config = checkConfig(raw, '')
+  } catch (err) {
+    if (err instanceof ValidationError) throw new ConfigError(err.message, { file, cause: err })
+    throw err
+  }
+  const base = file === undefined ? cwd : dirname(file)
+  const root = config.root === undefined ? await findProjectRoot(base) : resolve(base, config.root)
+  const at = (p: string) => (isAbsolute(p) ? p : resolve(root, p))
+  return {
+    file,
+    root,
+    site: at(config.site ?? DEFAULT_SITE_DIR),
+    build: { out: at(config.build?.out ?? DEFAULT_OUT_DIR), command: config.build?.command },
+    pack: { profile: config.pack?.profile ?? 'unixfs-v1-2025', hidden: config.pack?.hidden ?? false },
+    store: at(config.store ?? DEFAULT_STORE_DIR),
+  }
+}
+
+async function exists(path: string): Promise<boolean> {
+  try {
+    await access(path)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function findProjectRoot(start: string): Promise<string> {
+  for (let dir = start; ; dir = dirname(dir)) {
+    if (await exists(resolve(dir, 'package.json'))) return dir
+    if (dirname(dir) === dir) return start
+  }
+}
+
+/**
+ * Loads the publish configuration. `file` may be `.ts` (default export, usually
+ * `defineConfig({...})`) or `.json`. Without `file`, the default locations are tried and
+ * built-in defaults are used when none exists.
+ */
+export async function loadConfig(file?: string, options: { cwd?: string } = {}): Promise<ResolvedConfig> {
+  const cwd = options.cwd ?? process.cwd()
+  let path: string | undefined
+  if (file !== undefined) {
+    path = resolve(cwd, file)
+    if (!(await exists(path))) throw new ConfigError(`config file not found: ${path} (check --config)`)
+  } else {
+    for (const candidate of DEFAULT_CONFIG_FILES) {
+      if (await exists(resolve(cwd, candidate))) {
+        path = resolve(cwd, candidate)
+        break
+      }
+    }
+  }
+  if (path === undefined) return normalizeConfig({}, undefined, cwd)
+  return normalizeConfig(await importConfigFile(path), path, cwd)
+}
+
+/** Reads the default export of a `.ts`/`.js` module or the content of a `.json` file. */
+export async function importConfigFile(path: string): Promise<unknown> {
+  if (path.endsWith('.json')) {
+    const { readFile } = await import('node:fs/promises')
+    const text = await readFile(path, 'utf8')
+    try {
+      return JSON.parse(text)
+    } catch (err) {
+      throw new ConfigError(`is not valid JSON: ${(err as Error).message}`, { file: path, cause: err })
+    }
+  }
+  if (!/\.(ts|mts|js|mjs)$/.test(path)) {
+    throw new ConfigError('config must be a .ts, .js or .json file', { file: path })
+  }
+  let mod: { default?: unknown }
+  try {
+    mod = (await import(pathToFileURL(path).href)) as { default?: unknown }
+  } catch (err) {
+    throw new ConfigError(`could not be loaded: ${(err as Error).message}`, { file: path, cause: err })
+  }
+  if (mod.default === undefined) {
+    throw new ConfigError('has no default export: write `export default defineConfig({ ... })`', { file: path })
+  }
+  return mod.default
+}

@@ -1,0 +1,71 @@
+/**
+ * One class per kind of failure. Every error has a stable `code` for scripts and
+ * `--json`, a message that says what was wrong and what to do, and the underlying
+ * `cause` when a lower layer failed.
+ */
+
+/** Where in a file a problem was found. Lines are 1-based. */
+export interface Diagnostic {
+  file: string
+  line?: number
+  message: string
+}
+
+/** Formats a diagnostic the way editors and CI logs link it: `file:line: message`. */
+export function formatDiagnostic(d: Diagnostic): string {
+  return d.line === undefined ? `${d.file}: ${d.message}` : `${d.file}:${d.line}: ${d.message}`
+}
+
+export class IpfsPublishError extends Error {
+  override name = 'IpfsPublishError'
+  readonly code: string = 'ERR_IPFS_PUBLISH'
+}
+
+/** A command-line argument is missing, unknown or malformed. */
+export class UsageError extends IpfsPublishError {
+  override name = 'UsageError'
+  override readonly code = 'ERR_USAGE'
+}
+
+/** The configuration file is missing, does not load, or has an invalid option. */
+export class ConfigError extends IpfsPublishError {
+  override name = 'ConfigError'
+  override readonly code = 'ERR_CONFIG'
+  readonly file: string | undefined
+
+  constructor(message: string, options: { file?: string; cause?: unknown } = {}) {
+    super(options.file === undefined ? message : `${options.file}: ${message}`, { cause: options.cause })
+    this.file = options.file
+  }
+}
+
+/** The site could not be rendered: every problem found is listed with file and line. */
+export class RenderError extends IpfsPublishError {
+  override name = 'RenderError'
+  override readonly code = 'ERR_RENDER'
+  readonly diagnostics: Diagnostic[]
+
+  constructor(diagnostics: Diagnostic[], options: { cause?: unknown } = {}) {
+    const count = diagnostics.length === 1 ? '1 problem' : `${diagnostics.length} problems`
+    super(`the site has ${count}:\n${diagnostics.map((d) => `  ${formatDiagnostic(d)}`).join('\n')}`, options)
+    this.diagnostics = diagnostics
+  }
+}
+
+/** The external build command (`build.command`) failed or left no output folder. */
+export class BuildCommandError extends IpfsPublishError {
+  override name = 'BuildCommandError'
+  override readonly code = 'ERR_BUILD_COMMAND'
+}
+
+/** The file tree could not be packed into a UnixFS DAG. */
+export class PackError extends IpfsPublishError {
+  override name = 'PackError'
+  override readonly code = 'ERR_PACK'
+}
+
+/** The operation was cancelled through its `signal` (Ctrl+C, `--timeout`). */
+export class AbortError extends IpfsPublishError {
+  override name = 'AbortError'
+  override readonly code = 'ERR_ABORTED'
+}
