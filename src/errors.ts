@@ -61,11 +61,65 @@ export class BuildCommandError extends IpfsPublishError {
 /** The file tree could not be packed into a UnixFS DAG. */
 export class PackError extends IpfsPublishError {
   override name = 'PackError'
-  override readonly code = 'ERR_PACK'
+  override readonly code: string = 'ERR_PACK'
 }
 
 /** The operation was cancelled through its `signal` (Ctrl+C, `--timeout`). */
 export class AbortError extends IpfsPublishError {
   override name = 'AbortError'
   override readonly code = 'ERR_ABORTED'
+}
+
+/** The block store could not be opened, read or written. */
+export class StoreError extends IpfsPublishError {
+  override name = 'StoreError'
+  override readonly code: string = 'ERR_STORE'
+}
+
+/** Another process holds the block store's lock. */
+export class StoreLockedError extends StoreError {
+  override name = 'StoreLockedError'
+  override readonly code = 'ERR_STORE_LOCKED'
+}
+
+/** A path in the tree to pack cannot be published as it is: not UTF-8, or outside the root. */
+export class InvalidPathError extends PackError {
+  override name = 'InvalidPathError'
+  override readonly code = 'ERR_PACK_PATH'
+  readonly path: string
+
+  constructor(path: string, reason: string) {
+    super(`${path}: ${reason}`)
+    this.path = path
+  }
+}
+
+/** The embedded node could not start, dial a peer, or read a pinned DAG. */
+export class NodeError extends IpfsPublishError {
+  override name = 'NodeError'
+  override readonly code: string = 'ERR_NODE'
+}
+
+/** No local pin has the CID or name asked for, or a name matches more than one pin. */
+export class PinNotFoundError extends NodeError {
+  override name = 'PinNotFoundError'
+  override readonly code = 'ERR_PIN_NOT_FOUND'
+}
+
+/** `verify` was given something it cannot check: a malformed CID, gateway URL or option. */
+export class VerifyError extends IpfsPublishError {
+  override name = 'VerifyError'
+  override readonly code = 'ERR_VERIFY'
+}
+
+/** A pin name given where one pin was meant matches several pins. */
+export class PinNameAmbiguousError extends NodeError {
+  override name = 'PinNameAmbiguousError'
+  override readonly code = 'ERR_PIN_NAME_AMBIGUOUS'
+}
+
+/** The local gateway could not start (the address is taken or not ours) or its options are invalid. */
+export class GatewayError extends IpfsPublishError {
+  override name = 'GatewayError'
+  override readonly code = 'ERR_GATEWAY'
 }

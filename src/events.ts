@@ -18,9 +18,40 @@ export type BuildProgressEvents =
 export type PackProgressEvents =
   | ProgressEvent<'pack:file', { path: string; bytes: number }>
   | ProgressEvent<'pack:progress', { files: number; bytes: number; elapsedMs: number }>
+  | ProgressEvent<'pack:car', { file: string; bytes: number; blocks: number }>
   | ProgressEvent<'pack:done', { cid: string; files: number; bytes: number; blocks: number }>
 
-export type AnyProgressEvent = BuildProgressEvents | PackProgressEvents
+export type NodeProgressEvents =
+  | ProgressEvent<'node:listening', { peerId: string; addresses: string[] }>
+  | ProgressEvent<'node:dial', { address: string }>
+  | ProgressEvent<'node:dial:failed', { address: string; message: string }>
+  | ProgressEvent<'node:pin:block', { root: string; cid: string; blocks: number }>
+  | ProgressEvent<'node:pin:done', { cid: string; name: string; blocks: number }>
+  | ProgressEvent<'node:gc:marked', { pins: number; blocks: number }>
+  | ProgressEvent<'node:gc:deleted', { cid: string; bytes: number }>
+
+/** `gateway` is the gateway's base URL as given; one `verify:start` and one `verify:done` per gateway. */
+export type VerifyProgressEvents =
+  | ProgressEvent<'verify:start', { gateway: string; cid: string }>
+  | ProgressEvent<'verify:fallback', { gateway: string; reason: string }>
+  | ProgressEvent<'verify:retry', { gateway: string; url: string; attempt: number; delayMs: number; reason: string }>
+  | ProgressEvent<'verify:progress', { gateway: string; method: 'car' | 'raw'; blocks: number; bytes: number }>
+  | ProgressEvent<
+      'verify:done',
+      { gateway: string; ok: boolean; method: 'car' | 'raw'; blocks: number; bytes: number; timeMs: number; error?: string }
+    >
+
+/** One `gateway:request` per answered request; `gateway:error` when the gateway itself failed (a 500). */
+export type GatewayProgressEvents =
+  | ProgressEvent<'gateway:request', { method: string; host: string; url: string; status: number; timeMs: number }>
+  | ProgressEvent<'gateway:error', { method: string; host: string; url: string; message: string }>
+
+export type AnyProgressEvent =
+  | BuildProgressEvents
+  | PackProgressEvents
+  | VerifyProgressEvents
+  | NodeProgressEvents
+  | GatewayProgressEvents
 
 /** Every long operation takes these. */
 export interface AbortOptions {

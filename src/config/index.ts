@@ -1,9 +1,9 @@
 import { access } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import { DEFAULT_CONFIG_FILES, DEFAULT_OUT_DIR, DEFAULT_SITE_DIR, DEFAULT_STORE_DIR } from '../constants.ts'
+import { DEFAULT_CONFIG_FILES, DEFAULT_NODE_LISTEN, DEFAULT_OUT_DIR, DEFAULT_SITE_DIR, DEFAULT_STORE_DIR } from '../constants.ts'
 import { ConfigError } from '../errors.ts'
-import { boolean, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
+import { arrayOf, boolean, multiaddrString, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
 
 export const CID_PROFILES = ['unixfs-v1-2025', 'unixfs-v0-2015'] as const
 export type CidProfileName = (typeof CID_PROFILES)[number]
@@ -49,6 +49,24 @@ export interface PublishConfig {
    * @default '.ipfs-publish'
    */
   store?: string
+  /** The embedded node's network. It dials no public peer unless listed here. */
+  node?: {
+    /**
+     * libp2p addresses to listen on. Use `/ip4/0.0.0.0/tcp/4001` to let a pinning service reach the node.
+     * @default ['/ip4/127.0.0.1/tcp/0']
+     */
+    listen?: string[]
+    /**
+     * Addresses to tell peers instead of the listen addresses (a public IP or DNS name behind NAT).
+     * @default []
+     */
+    announce?: string[]
+    /**
+     * Peers to connect to at start and keep connected, each ending in `/p2p/<PeerID>`.
+     * @default []
+     */
+    bootstrap?: string[]
+  }
 }
 
 /** The configuration with defaults applied and every path absolute. */
@@ -60,6 +78,7 @@ export interface ResolvedConfig {
   build: { out: string; command: string | undefined }
   pack: { profile: CidProfileName; hidden: boolean }
   store: string
+  node: { listen: string[]; announce: string[]; bootstrap: string[] }
 }
 
 /** Identity helper that gives a config file type checking and editor completion. */
@@ -73,6 +92,13 @@ const checkConfig = object({
   build: optional(object({ out: optional(nonEmptyString), command: optional(nonEmptyString) })),
   pack: optional(object({ profile: optional(oneOf(CID_PROFILES)), hidden: optional(boolean) })),
   store: optional(nonEmptyString),
+  node: optional(
+    object({
+      listen: optional(arrayOf(multiaddrString())),
+      announce: optional(arrayOf(multiaddrString())),
+      bootstrap: optional(arrayOf(multiaddrString({ peer: true }))),
+    }),
+  ),
 })
 
 /** Validates a raw config value and applies defaults. Messages name the option and the file. */
@@ -94,6 +120,11 @@ export async function normalizeConfig(raw: unknown, file: string | undefined, cw
     build: { out: at(config.build?.out ?? DEFAULT_OUT_DIR), command: config.build?.command },
     pack: { profile: config.pack?.profile ?? 'unixfs-v1-2025', hidden: config.pack?.hidden ?? false },
     store: at(config.store ?? DEFAULT_STORE_DIR),
+    node: {
+      listen: config.node?.listen ?? [...DEFAULT_NODE_LISTEN],
+      announce: config.node?.announce ?? [],
+      bootstrap: config.node?.bootstrap ?? [],
+    },
   }
 }
 

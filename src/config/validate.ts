@@ -3,6 +3,7 @@
  * option by its dotted path (`pack.profile`) so the user knows exactly what to fix;
  * the caller adds the file name.
  */
+import { multiaddr } from '@multiformats/multiaddr'
 
 export type Check<T> = (value: unknown, path: string) => T
 
@@ -60,6 +61,26 @@ export const httpUrl: Check<string> = (v, p) => {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') return fail(p, 'an http(s) URL', v)
   return url.href
+}
+
+/**
+ * A libp2p multiaddr such as `/ip4/127.0.0.1/tcp/4001`; with `peer`, it must end in the
+ * `/p2p/<PeerID>` to dial, since a node without routing cannot look the peer up.
+ */
+export function multiaddrString(options: { peer?: boolean } = {}): Check<string> {
+  return (v, p) => {
+    if (typeof v !== 'string') return fail(p, 'a multiaddr string', v)
+    let components: Array<{ name: string }>
+    try {
+      components = multiaddr(v).getComponents()
+    } catch {
+      return fail(p, 'a multiaddr such as /ip4/127.0.0.1/tcp/4001', v)
+    }
+    if (options.peer === true && components.at(-1)?.name !== 'p2p') {
+      return fail(p, 'a multiaddr ending in /p2p/<PeerID>', v)
+    }
+    return v
+  }
 }
 
 export function arrayOf<T>(item: Check<T>): Check<T[]> {

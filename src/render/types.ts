@@ -60,3 +60,93 @@ export interface MarkdownResult {
 export interface MarkdownRenderer {
   render(source: string, env: MarkdownEnv): MarkdownResult
 }
+
+/** A text file of the site, read by `loadSite`: a post or a template. */
+export interface TextSource {
+  /** POSIX path relative to the site folder: `posts/hello.md`, `templates/post.eta`. */
+  file: string
+  text: string
+}
+
+/** A file copied into the output as it is (assets, images next to posts). */
+export interface StaticFile {
+  /** POSIX path in the output: `assets/css/style.css`; a file of `static/` lands at the root. */
+  path: string
+  ref: FileRef
+}
+
+/**
+ * Everything `renderSite` needs, gathered by `loadSite`: rendering is a pure function of it.
+ * Posts and templates are held as text; static files only as references.
+ */
+export interface SiteSource {
+  /** The site folder, absolute (for messages; rendering never reads from it). */
+  dir: string
+  /** The config file, relative to the site folder, or undefined when the site has none. */
+  configFile: string | undefined
+  config: ResolvedSiteConfig
+  /** Markdown posts, sorted by file. */
+  posts: TextSource[]
+  /** Eta templates (the site's own, else the built-in theme's), sorted by file. */
+  templates: TextSource[]
+  /** Static files, sorted by path. */
+  files: StaticFile[]
+}
+
+export interface AuthorConfig {
+  name: string
+  /** A page about the author; their name links to it. */
+  url?: string
+  bio?: string
+}
+
+export interface NavLink {
+  text: string
+  /** Site-absolute (`/tags/`) or an absolute URL. */
+  url: string
+}
+
+/** What `site/site.config.ts` exports (through `defineSite`) or `site.config.json` holds. */
+export interface SiteConfig {
+  title: string
+  description?: string
+  /** Where the site is published, absolute: feeds, sitemap and canonical URLs start with it. */
+  baseUrl: string
+  /** BCP 47 language tag of the site. @default 'en' */
+  language?: string
+  /** Authors by id; a post's `author` that matches an id or a name links to the author. */
+  authors?: Record<string, AuthorConfig>
+  /** Posts per page on the home and tag pages. @default 10 */
+  postsPerPage?: number
+  markdown?: MarkdownOptions
+  /** Where posts go; `:slug`, `:year`, `:month`, `:day` are replaced. @default '/posts/:slug/' */
+  permalink?: string
+  nav?: NavLink[]
+  social?: {
+    /** `@handle` for `twitter:site`. */
+    twitter?: string
+    github?: string
+    mastodon?: string
+  }
+  /** Site path of the favicon, e.g. `/assets/images/favicon.svg`. */
+  favicon?: string
+  /** Site path of the image shared when a page has none of its own (OpenGraph). */
+  image?: string
+}
+
+/** The site config with defaults applied. */
+export interface ResolvedSiteConfig {
+  title: string
+  description: string
+  /** Always ends with a slash. */
+  baseUrl: string
+  language: string
+  authors: Record<string, AuthorConfig>
+  postsPerPage: number
+  markdown: Required<MarkdownOptions>
+  permalink: string
+  nav: NavLink[]
+  social: { twitter?: string; github?: string; mastodon?: string }
+  favicon: string | undefined
+  image: string | undefined
+}

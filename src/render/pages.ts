@@ -1,0 +1,119 @@
+/**
+ * Renders one page through its template and the link pass. The data each kind of page gets
+ * is built here so templates stay declarative.
+ */
+import { absoluteUrl, relativeUrl } from './paths.ts'
+import type { LinkIndex } from './link-resolve.ts'
+import type { LinkReport } from './link-report.ts'
+import { rewriteLinks } from './links.ts'
+import type { Post } from './posts.ts'
+import type { AliasRoute, ListPage } from './routes.ts'
+import type { PageTemplate, Templates } from './templates.ts'
+import type { ResolvedSiteConfig } from './types.ts'
+import { absoluteImage, listMeta, type PageMeta, type PostCard, type PostView, type SiteView, siteUrl, type TagView } from './views.ts'
+
+export interface PageContext {
+  config: ResolvedSiteConfig
+  site: SiteView
+  templates: Templates
+  index: LinkIndex
+  report: LinkReport
+  /** Receives each finished page. */
+  emit: (path: string, html: string) => void
+}
+
+/** Renders `template` to `path`, runs the link pass, reports broken links. */
+export function renderPage(
+  ctx: PageContext,
+  template: PageTemplate,
+  path: string,
+  data: object,
+  content?: { html: string; post: Post },
+): void {
+  const html = ctx.templates.render(template, { site: ctx.site, ...data }, path)
+  if (html === undefined) return
+  let region: { start: number; end: number; sourceFile: string } | undefined
+  if (content !== undefined) {
+    const start = html.indexOf(content.html)
+    if (start !== -1) region = { start, end: start + content.html.length, sourceFile: content.post.file }
+  }
+  const result = rewriteLinks(html, { page: path, index: ctx.index, ...(region === undefined ? {} : { content: region }) })
+  const post = content?.post
+  ctx.report.add(
+    result.broken,
+    html,
+    path,
+    post === undefined ? undefined : { file: post.file, source: post.source, bodyStart: post.source.length - post.body.length },
+  )
+  ctx.emit(path, result.html)
+}
+
+export function postMeta(config: ResolvedSiteConfig, post: Post, view: PostView, translations: readonly Post[]): PageMeta {
+  const canonical = post.canonicalUrl === undefined
+    ? absoluteUrl(config.baseUrl, post.urlPath)
+    : post.canonicalUrl.startsWith('/') ? absoluteUrl(config.baseUrl, post.canonicalUrl) : post.canonicalUrl
+  return {
+    title: post.title,
+    description: view.description,
+    url: view.url,
+    canonical,
+    type: 'article',
+    image: absoluteImage(config.baseUrl, post.headerImage ?? config.image?.slice(1)),
+    lang: post.lang,
+    alternates: translations.map((t) => ({ lang: t.lang, href: absoluteUrl(config.baseUrl, t.urlPath) })),
+    published: post.date.iso,
+    modified: post.updated?.iso,
+    tags: post.tags.map((t) => t.name),
+    noindex: false,
+  }
+}
+
+export function renderList(ctx: PageContext, page: ListPage<Post>, cards: ReadonlyMap<Post, PostCard>, tag?: TagView): void {
+  const { config } = ctx
+  const title = tag === undefined ? config.title : `Posts tagged “${tag.name}”`
+  const numbered = page.number === 1 ? title : `${title} (page ${page.number} of ${page.total})`
+  const description = tag === undefined ? config.description : `Posts about ${tag.name} on ${config.title}.`
+  renderPage(ctx, tag === undefined ? 'home' : 'tag', page.outputPath, {
+    page: listMeta(config, page.urlPath, numbered, description),
+    posts: page.items.map((p) => cards.get(p)!),
+    pagination: {
+      number: page.number,
+      total: page.total,
+      prev: page.prev === undefined ? undefined : siteUrl(page.prev),
+      next: page.next === undefined ? undefined : siteUrl(page.next),
+    },
+    tag,
+  })
+}
+
+export function renderTagsIndex(ctx: PageContext, tags: readonly (TagView & { count: number })[]): void {
+  renderPage(ctx, 'tags', 'tags/index.html', {
+    page: listMeta(ctx.config, '/tags/', 'Tags', `Every topic on ${ctx.config.title}.`),
+    tags,
+  })
+}
+
+/** `404.html` and `ipfs-404.html` (what IPFS gateways serve for a missing path) are the same page. */
+export function renderNotFound(ctx: PageContext): void {
+  const meta = { ...listMeta(ctx.config, '/404.html', 'Page not found', 'There is no page at this address.'), noindex: true }
+  for (const path of ['404.html', 'ipfs-404.html']) renderPage(ctx, '404', path, { page: { ...meta, url: siteUrl(`/${path}`) } })
+}
+
+/**
+ * A page at an old address that sends readers on: path gateways ignore `_redirects`, so
+ * the redirect must be the page itself (meta refresh, canonical, and a visible link).
+ */
+export function renderRedirect(ctx: PageContext, alias: AliasRoute): void {
+  const target = alias.post.urlPath
+  const meta = { ...listMeta(ctx.config, alias.urlPath, alias.post.title, `This page moved to ${target}.`), noindex: true }
+  meta.canonical = absoluteUrl(ctx.config.baseUrl, target)
+  renderPage(ctx, 'redirect', alias.outputPath, {
+    page: meta,
+    target: {
+      title: alias.post.title,
+      url: siteUrl(target),
+      // The meta refresh URL is not an attribute the link pass reads: it is made relative here.
+      relative: relativeUrl(alias.outputPath, target.slice(1)),
+    },
+  })
+}
