@@ -98,3 +98,18 @@ export const DNSLINK_CACHE_MS = 60_000
 
 /** A `_redirects` file larger than this is an error (the web redirects file spec's limit). */
 export const REDIRECTS_FILE_MAX_BYTES = 64 * 1024
+
+/** How many output files `build` writes at once (small files: the latency of each write dominates). */
+export const WRITE_CONCURRENCY = 32
+
+/** Sites with at least this many posts render their Markdown on worker threads (below it, starting them costs more than it saves). */
+export const PARALLEL_RENDER_MIN_POSTS = 200
+
+/** At most this many Markdown worker threads, however many cores the machine has. */
+export const RENDER_WORKERS_MAX = 8
+
+/** Posts sent to a Markdown worker thread per message. */
+export const MARKDOWN_BATCH_POSTS = 8
+
+/** The young generation of each Markdown worker thread's heap, in MiB (peak memory of large builds). */
+export const RENDER_WORKER_YOUNG_GENERATION_MB = 8

@@ -1,5 +1,12 @@
 import type { Command } from '../command.ts'
 import { buildCommand } from './build.ts'
+import { diffCommand } from './diff.ts'
+import { gcCommand } from './gc.ts'
+import { packCommand } from './pack.ts'
+import { pinsCommand } from './pins.ts'
+import { serveCommand } from './serve.ts'
+import { unpinCommand } from './unpin.ts'
+import { verifyCommand } from './verify.ts'
 
 /** Every command, in the order `--help` lists them (the order of the pipeline). */
-export const commands: Command[] = [buildCommand]
+export const commands: Command[] = [buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, gcCommand, serveCommand]

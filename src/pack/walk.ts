@@ -1,0 +1,53 @@
+/**
+ * Depth-first traversal of a UnixFS DAG from its root, each block once, in the order a
+ * trustless gateway returns `?format=car&dag-scope=all&order=dfs&dups=n`: a node, then
+ * its links in order, recursively.
+ */
+import * as dagPb from '@ipld/dag-pb'
+import type { Blockstore } from 'interface-blockstore'
+import type { CID } from 'multiformats/cid'
+import * as raw from 'multiformats/codecs/raw'
+import { PackError } from '../errors.ts'
+
+export interface Block {
+  cid: CID
+  bytes: Uint8Array
+}
+
+export type BlockReader = Pick<Blockstore, 'get'>
+
+/** The whole block: interface-blockstore 7 streams a block as chunks. */
+export async function readBlock(blockstore: BlockReader, cid: CID, signal?: AbortSignal): Promise<Uint8Array> {
+  const parts: Uint8Array[] = []
+  try {
+    for await (const part of blockstore.get(cid, { signal })) parts.push(part)
+  } catch (err) {
+    if ((err as Error).name === 'NotFoundError') {
+      throw new PackError(`block ${cid} is not in the block store; pack the site again to store it`, { cause: err })
+    }
+    throw err
+  }
+  return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts)
+}
+
+/** The links of a block, in the order they appear. */
+export function linksOf(cid: CID, bytes: Uint8Array): CID[] {
+  if (cid.code === raw.code) return []
+  if (cid.code === dagPb.code) return dagPb.decode(bytes).Links.map((link) => link.Hash)
+  throw new PackError(`block ${cid} has codec 0x${cid.code.toString(16)}, which is not part of a UnixFS DAG`)
+}
+
+export async function* walkDag(root: CID, blockstore: BlockReader, signal?: AbortSignal): AsyncGenerator<Block> {
+  const seen = new Set<string>()
+  const stack: CID[] = [root]
+  for (let cid = stack.pop(); cid !== undefined; cid = stack.pop()) {
+    signal?.throwIfAborted()
+    const key = cid.toString()
+    if (seen.has(key)) continue
+    seen.add(key)
+    const bytes = await readBlock(blockstore, cid, signal)
+    yield { cid, bytes }
+    const links = linksOf(cid, bytes)
+    for (let i = links.length - 1; i >= 0; i--) stack.push(links[i] as CID)
+  }
+}

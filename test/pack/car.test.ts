@@ -1,0 +1,71 @@
+import assert from 'node:assert/strict'
+import { createReadStream } from 'node:fs'
+import { readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import { describe, it } from 'node:test'
+import { CarReader } from '@ipld/car'
+import * as dagPb from '@ipld/dag-pb'
+import { MemoryBlockstore } from 'blockstore-core/memory'
+import type { CID } from 'multiformats/cid'
+import { sha256 } from 'multiformats/hashes/sha2'
+import { exportCar, pack, writeCar } from '../../src/pack/index.ts'
+import { readBlock } from '../../src/pack/walk.ts'
+import { siteFiles } from './fixture.ts'
+import { tempDir } from './helpers.ts'
+
+/** The depth-first order, computed recursively and independently of the exporter. */
+async function dfs(store: MemoryBlockstore, cid: CID, seen = new Set<string>(), out: string[] = []): Promise<string[]> {
+  if (seen.has(cid.toString())) return out
+  seen.add(cid.toString())
+  out.push(cid.toString())
+  if (cid.code === dagPb.code) {
+    for (const link of dagPb.decode(await readBlock(store, cid)).Links) await dfs(store, link.Hash, seen, out)
+  }
+  return out
+}
+
+describe('exportCar', () => {
+  it('writes a byte-identical CARv1 each time, with one root and every block hash-valid, depth-first', async (t) => {
+    const dir = await tempDir(t)
+    const blockstore = new MemoryBlockstore()
+    const files = [...siteFiles(), { path: 'copy/index.html', content: siteFiles()[0]?.content as Uint8Array }]
+    const first = await pack(files, { blockstore, car: join(dir, 'a.car') })
+    const second = await pack(files, { blockstore: new MemoryBlockstore(), car: join(dir, 'b.car') })
+    const a = await readFile(join(dir, 'a.car'))
+    assert.ok(a.equals(await readFile(join(dir, 'b.car'))), 'two packs give the same CAR bytes')
+    assert.equal(first.car?.bytes, a.byteLength)
+    assert.equal(second.cid.toString(), first.cid.toString())
+
+    const reader = await CarReader.fromIterable(createReadStream(join(dir, 'a.car')))
+    assert.equal(reader.version, 1)
+    assert.deepEqual((await reader.getRoots()).map(String), [first.cid.toString()])
+    const order: string[] = []
+    for await (const block of reader.blocks()) {
+      const digest = await sha256.digest(block.bytes)
+      assert.deepEqual(digest.bytes, block.cid.multihash.bytes, `block ${block.cid} hashes to its CID`)
+      order.push(block.cid.toString())
+    }
+    assert.equal(new Set(order).size, order.length, 'each block once')
+    assert.equal(order.length, first.blocks)
+    assert.deepEqual(order, await dfs(blockstore, first.cid))
+  })
+
+  it('streams the same bytes the file holds', async (t) => {
+    const dir = await tempDir(t)
+    const blockstore = new MemoryBlockstore()
+    const result = await pack(siteFiles().slice(0, 20), { blockstore, car: join(dir, 'x.car') })
+    const chunks: Uint8Array[] = []
+    for await (const chunk of exportCar(result.cid, { blockstore })) chunks.push(chunk)
+    assert.ok(Buffer.concat(chunks).equals(await readFile(join(dir, 'x.car'))))
+  })
+
+  it('fails naming the missing block, and leaves no CAR behind', async (t) => {
+    const dir = await tempDir(t)
+    const blockstore = new MemoryBlockstore()
+    const result = await pack(siteFiles().slice(0, 5), { blockstore })
+    const empty = new MemoryBlockstore()
+    await empty.put(result.cid, await readBlock(blockstore, result.cid))
+    await assert.rejects(writeCar(result.cid, join(dir, 'broken.car'), { blockstore: empty }), /is not in the block store/)
+    assert.deepEqual(await readdir(dir), [])
+  })
+})
