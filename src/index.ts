@@ -1,0 +1,59 @@
+/**
+ * ipfs-publish as a library: each stage is a function that takes options (with `signal`
+ * and `onProgress`) and returns a typed result. The CLI in `src/cli/` is a thin layer
+ * over exactly these exports.
+ */
+
+// Configuration
+export {
+  CID_PROFILES,
+  defineConfig,
+  loadConfig,
+  normalizeConfig,
+  type PublishConfig,
+  type ResolvedConfig,
+} from './config/index.ts'
+
+// Stage: render
+export { type BuildOptions, type BuildResult, build } from './render/build.ts'
+export {
+  type AuthorConfig,
+  defineSite,
+  type FileRef,
+  loadSite,
+  type NavLink,
+  type OutputFile,
+  type RenderedSite,
+  type ResolvedSiteConfig,
+  renderSite,
+  type SiteConfig,
+  type SiteSource,
+} from './render/index.ts'
+export { type WriteResult, writeSite } from './render/write.ts'
+
+// Stage: pack
+export {
+  CID_PROFILE_TABLE,
+  type CidProfile,
+  type CidProfileName,
+  type DiffOptions,
+  type DiffResult,
+  diff,
+  exportCar,
+  type PackOptions,
+  type PackResult,
+  type PackSource,
+  pack,
+  writeCar,
+} from './pack/index.ts'
+
+// The embedded node and its store
+export { blockstorePath, openBlockstore, type PackBlockstore } from './node/blockstore/index.ts'
+export { createNode, type EmbeddedNode, type LocalPin, type NodeInit, openNode } from './node/index.ts'
+
+// Gateway and retrieval check
+export { createGateway, type Gateway, type GatewayInit, gatewayUrls } from './gateway/index.ts'
+export { type GatewayVerifyResult, type VerifyOptions, type VerifyResult, verify } from './gateway/verify.ts'
+
+export * from './errors.ts'
+export type * from './events.ts'
