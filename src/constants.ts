@@ -113,3 +113,15 @@ export const MARKDOWN_BATCH_POSTS = 8
 
 /** The young generation of each Markdown worker thread's heap, in MiB (peak memory of large builds). */
 export const RENDER_WORKER_YOUNG_GENERATION_MB = 8
+
+/** The IPNS key `start` publishes the site under, created on first use in the store's keys folder. */
+export const DEFAULT_IPNS_KEY = 'site'
+
+/** Key files of the IPNS keystore are `<store>/keys/<name>` plus this. */
+export const IPNS_KEY_FILE_EXTENSION = '.key'
+
+/** How long a published IPNS record stays valid (its EOL): 30 days, so a site that is not republished still resolves for a month. */
+export const IPNS_RECORD_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000
+
+/** How long resolvers may cache an IPNS record before asking again: 5 minutes, so a new deploy shows within minutes. */
+export const IPNS_RECORD_TTL_MS = 5 * 60 * 1000

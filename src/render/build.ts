@@ -4,11 +4,15 @@
  */
 import { readdir, stat } from 'node:fs/promises'
 import { join } from 'node:path'
+import { PARALLEL_RENDER_MIN_POSTS } from '../constants.ts'
 import { BuildCommandError, type Diagnostic } from '../errors.ts'
 import type { AbortOptions, BuildProgressEvents, ProgressOptions } from '../events.ts'
-import { loadSite, renderSite } from './index.ts'
+import { FileQueue } from './file-queue.ts'
+import { loadSite, type RenderedSite, renderSite } from './index.ts'
+import { defaultWorkerCount } from './markdown/pool.ts'
+import { renderSiteInParallel } from './render-parallel.ts'
 import type { OutputFile } from './types.ts'
-import { outputSize, writeSite } from './write.ts'
+import { outputSize, type WriteResult, writeSite } from './write.ts'
 
 /** How long a cancelled build command gets to exit after SIGTERM before SIGKILL. */
 const COMMAND_KILL_GRACE_MS = 5000
@@ -48,19 +52,37 @@ export async function build(options: BuildOptions): Promise<BuildResult> {
   const { signal, onProgress } = options
   const source = await loadSite(options.site, { signal, onProgress })
   signal?.throwIfAborted()
-  const site = renderSite(source, { onProgress })
-  for (const warning of site.warnings) onProgress?.({ type: 'build:warning', detail: warning })
-  const bytes = site.files.reduce((sum, f) => sum + outputSize(f), 0)
-  let outDir: string | undefined
-  if (options.dryRun !== true) {
-    const written = await writeSite(site.files, options.out, { signal })
-    onProgress?.({ type: 'build:write', detail: written })
-    outDir = written.dir
+  const write = options.dryRun !== true
+  const workers = defaultWorkerCount()
+  let site: RenderedSite
+  let written: WriteResult | undefined
+  if (source.posts.length >= PARALLEL_RENDER_MIN_POSTS && workers > 0) {
+    // Large sites: Markdown on worker threads, and each file written as soon as it is made.
+    const queue = write ? new FileQueue() : undefined
+    const writing = queue === undefined ? undefined : writeSite(queue, options.out, { signal })
+    // Awaited once rendering is done; a write failing before then must not count as unhandled.
+    writing?.catch(() => {})
+    try {
+      site = await renderSiteInParallel(source, { signal, onProgress, workers, onFile: queue?.push })
+      queue?.end()
+    } catch (err) {
+      // The writer removes what it wrote; wait for it, then report the render's error.
+      queue?.fail(err)
+      await writing?.catch(() => {})
+      throw err
+    }
+    written = await writing
+  } else {
+    site = renderSite(source, { onProgress })
+    if (write) written = await writeSite(site.files, options.out, { signal })
   }
+  for (const warning of site.warnings) onProgress?.({ type: 'build:warning', detail: warning })
+  if (written !== undefined) onProgress?.({ type: 'build:write', detail: written })
+  const bytes = site.files.reduce((sum, f) => sum + outputSize(f), 0)
   return {
     generator: 'ipfs-publish',
     output: site.files,
-    outDir,
+    outDir: written?.dir,
     files: site.files.length,
     pages: site.pages,
     posts: site.posts,

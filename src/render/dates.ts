@@ -80,5 +80,14 @@ export function dateFromFileName(file: string): string | undefined {
 /** Formats the day for readers in the site's language, the same on every machine and time zone. */
 export function createDayFormatter(language: string): (day: string) => string {
   const format = new Intl.DateTimeFormat(language, { year: 'numeric', month: 'long', day: 'numeric', timeZone: 'UTC' })
-  return (day) => format.format(new Date(`${day}T00:00:00Z`))
+  // Intl formatting is slow and a blog has many posts per day (and cards repeat them): once per day.
+  const cache = new Map<string, string>()
+  return (day) => {
+    let text = cache.get(day)
+    if (text === undefined) {
+      text = format.format(new Date(`${day}T00:00:00Z`))
+      cache.set(day, text)
+    }
+    return text
+  }
 }

@@ -42,6 +42,31 @@ export function resolveLink(
   index: LinkIndex,
   prefixes: { absolute: string; protocolRelative: string },
 ): Resolution {
+  // Site-absolute links and URLs (nav, feeds, tags, links between posts) repeat on every
+  // page and do not depend on it: each is resolved once per site.
+  const independent = value.startsWith('/') || SCHEME.test(value)
+  if (independent) {
+    let cache = caches.get(index)
+    if (cache === undefined) {
+      cache = new Map()
+      caches.set(index, cache)
+    }
+    const known = cache.get(value)
+    if (known !== undefined) return known
+    // `value` is a slice of its page, and V8 slices keep their whole parent string alive: a
+    // cached one would keep every page's HTML in memory. Resolve (and keep) a copy instead.
+    const own = JSON.parse(JSON.stringify(value)) as string
+    const resolution = resolve(own, dirs, index, prefixes)
+    cache.set(own, resolution)
+    return resolution
+  }
+  return resolve(value, dirs, index, prefixes)
+}
+
+/** Resolutions of page-independent links, per site (the index is made once per render). */
+const caches = new WeakMap<LinkIndex, Map<string, Resolution>>()
+
+function resolve(value: string, dirs: readonly string[], index: LinkIndex, prefixes: { absolute: string; protocolRelative: string }): Resolution {
   let rest = value.trim()
   if (rest === '' || rest.startsWith('#')) return EXTERNAL
   if (rest.startsWith('//')) {

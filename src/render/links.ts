@@ -1,15 +1,17 @@
 /**
- * The link pass: one tokenization of a finished HTML page that makes every internal link
+ * The link pass: one scan of a finished HTML page that makes every internal link
  * and asset reference relative to the page (or absolute, for feeds) and reports those that
  * point at nothing. Attribute values are replaced by offset, so every other byte of the
  * page stays as the template and the Markdown renderer wrote it.
  */
-import { QuoteType, Tokenizer } from 'htmlparser2'
+import { QuoteType, scanStartTags, type TagAttribute } from './html-scan.ts'
 import { basePrefixes, type LinkIndex, resolveLink } from './link-resolve.ts'
 import { absoluteUrl, dirOf, relativeUrl } from './paths.ts'
 
 /** Attributes that hold a URL (or a list of them, for srcset). */
 const URL_ATTRIBUTES = new Set(['href', 'src', 'srcset', 'poster', 'xlink:href', 'data'])
+/** What the pass reads: the URL attributes and those that decide how a link is treated. */
+const READ_ATTRIBUTES: ReadonlySet<string> = new Set([...URL_ATTRIBUTES, 'rel', 'hreflang'])
 /** Elements whose image-like attributes make a missing target a "missing asset". */
 const ASSET_ELEMENTS = new Set(['img', 'source', 'video', 'audio', 'track', 'script', 'link', 'iframe', 'embed', 'object', 'input', 'image', 'use'])
 
@@ -38,14 +40,6 @@ export interface LinkPassOptions {
   mode?: 'relative' | 'absolute'
 }
 
-interface Attribute {
-  name: string
-  value: string
-  start: number
-  end: number
-  quote: QuoteType
-}
-
 export function rewriteLinks(html: string, options: LinkPassOptions): { html: string; broken: BrokenLink[] } {
   const { page, index, content } = options
   const absolute = options.mode === 'absolute'
@@ -56,9 +50,11 @@ export function rewriteLinks(html: string, options: LinkPassOptions): { html: st
   const parts: string[] = []
   let copied = 0
 
-  let tag = ''
-  let attrs: Attribute[] = []
-  let current: Attribute | undefined
+  const rewriteAttribute = (a: TagAttribute, asset: boolean, keepAbsolute: boolean): string | undefined => {
+    if (a.name === 'srcset') return rewriteSrcset(a.value, (url) => rewrite(url, a.start, true))
+    const next = rewrite(a.value, a.start, asset)
+    return keepAbsolute ? undefined : next
+  }
 
   const rewrite = (value: string, offset: number, asset: boolean): string | undefined => {
     const inContent = content !== undefined && offset >= content.start && offset < content.end
@@ -72,79 +68,31 @@ export function rewriteLinks(html: string, options: LinkPassOptions): { html: st
     return url + r.suffix
   }
 
-  const finishTag = (): void => {
-    const rel = attrs.find((a) => a.name === 'rel')?.value.toLowerCase() ?? ''
-    // Canonical and hreflang alternates name the published URL on purpose: they stay absolute.
-    const keepAbsolute = tag === 'link' && (/\bcanonical\b/.test(rel) || attrs.some((a) => a.name === 'hreflang'))
+  scanStartTags(html, (tag, attrs) => {
+    if (tag === 'base') return
+    let rel: string | undefined
+    let hreflang = false
     for (const a of attrs) {
-      if (!URL_ATTRIBUTES.has(a.name) || a.quote === QuoteType.NoValue || tag === 'base') continue
+      if (a.name === 'rel') rel ??= a.value.toLowerCase()
+      else if (a.name === 'hreflang') hreflang = true
+    }
+    rel ??= ''
+    // Canonical and hreflang alternates name the published URL on purpose: they stay absolute.
+    const keepAbsolute = tag === 'link' && (hreflang || /\bcanonical\b/.test(rel))
+    for (const a of attrs) {
+      if (!URL_ATTRIBUTES.has(a.name) || a.quote === QuoteType.NoValue) continue
       if (a.name === 'data' && tag !== 'object') continue
       const asset = ASSET_ELEMENTS.has(tag) && !(tag === 'link' && !/\b(stylesheet|icon|preload|manifest)\b/.test(rel))
-      let next: string | undefined
-      if (a.name === 'srcset') {
-        next = rewriteSrcset(a.value, (url) => rewrite(url, a.start, true))
-      } else {
-        next = rewrite(a.value, a.start, asset)
-        if (keepAbsolute && next !== undefined) next = undefined
-      }
+      const next = rewriteAttribute(a, asset, keepAbsolute)
       if (next === undefined || next === a.value) continue
       parts.push(html.slice(copied, a.start))
       parts.push(a.quote === QuoteType.Double || a.quote === QuoteType.Single ? escapeAttribute(next, a.quote) : `"${escapeAttribute(next, QuoteType.Double)}"`)
       copied = a.end
     }
-    attrs = []
-  }
-
-  const tokenizer = new Tokenizer(
-    { decodeEntities: true },
-    {
-      onopentagname(start, end) {
-        tag = html.slice(start, end).toLowerCase()
-        attrs = []
-      },
-      onattribname(start, end) {
-        current = { name: html.slice(start, end).toLowerCase(), value: '', start: valueStart(html, end), end: -1, quote: QuoteType.NoValue }
-      },
-      onattribdata(start, end) {
-        if (current !== undefined) current.value += html.slice(start, end)
-      },
-      onattribentity(codepoint) {
-        if (current !== undefined) current.value += String.fromCodePoint(codepoint)
-      },
-      onattribend(quote, end) {
-        if (current === undefined) return
-        current.quote = quote
-        current.end = quote === QuoteType.Double || quote === QuoteType.Single ? end - 1 : end
-        attrs.push(current)
-        current = undefined
-      },
-      onopentagend: finishTag,
-      onselfclosingtag: finishTag,
-      oncdata() {},
-      onclosetag() {},
-      oncomment() {},
-      ondeclaration() {},
-      onend() {},
-      onprocessinginstruction() {},
-      ontext() {},
-      ontextentity() {},
-    },
-  )
-  tokenizer.write(html)
-  tokenizer.end()
+  }, READ_ATTRIBUTES)
   if (copied === 0) return { html, broken }
   parts.push(html.slice(copied))
   return { html: parts.join(''), broken }
-}
-
-/** Where an attribute's value starts: after `=`, spaces and the opening quote. */
-function valueStart(html: string, nameEnd: number): number {
-  let i = nameEnd
-  while (i < html.length && /\s/.test(html[i]!)) i++
-  if (html[i] !== '=') return i
-  i++
-  while (i < html.length && /\s/.test(html[i]!)) i++
-  return html[i] === '"' || html[i] === "'" ? i + 1 : i
 }
 
 /** Rewrites each URL of a srcset ("a.png 1x, b.png 2x"); undefined when none changed. */

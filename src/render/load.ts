@@ -81,8 +81,12 @@ export async function loadSite(
 
   files.sort((a, b) => compareStrings(a.path, b.path))
   templates.sort((a, b) => compareStrings(a.file, b.file))
+  const stylesheets: TextSource[] = []
+  for (const f of files) {
+    if (f.path.endsWith('.css')) stylesheets.push({ file: f.path, text: await readFile(f.ref.file, { encoding: 'utf8', signal }) })
+  }
   options.onProgress?.({ type: 'build:load', detail: { posts: posts.length, assets: files.length } })
-  return { dir: root, configFile, config, posts, templates, files }
+  return { dir: root, configFile, config, posts, templates, files, stylesheets }
 }
 
 async function loadSiteConfig(root: string): Promise<{ config: ResolvedSiteConfig; configFile: string }> {

@@ -2,6 +2,7 @@
  * Renders one page through its template and the link pass. The data each kind of page gets
  * is built here so templates stay declarative.
  */
+import { inlineStylesheets } from './inline-styles.ts'
 import { absoluteUrl, relativeUrl } from './paths.ts'
 import type { LinkIndex } from './link-resolve.ts'
 import type { LinkReport } from './link-report.ts'
@@ -18,6 +19,8 @@ export interface PageContext {
   templates: Templates
   index: LinkIndex
   report: LinkReport
+  /** Output path → CSS text of the site's stylesheets. */
+  stylesheets: ReadonlyMap<string, string>
   /** Receives each finished page. */
   emit: (path: string, html: string) => void
 }
@@ -30,8 +33,10 @@ export function renderPage(
   data: object,
   content?: { html: string; post: Post },
 ): void {
-  const html = ctx.templates.render(template, { site: ctx.site, ...data }, path)
+  let html = ctx.templates.render(template, { site: ctx.site, ...data }, path)
   if (html === undefined) return
+  // Served for missing paths at any depth, where a relative stylesheet link breaks.
+  if (template === '404') html = inlineStylesheets(html, path, ctx.index, ctx.stylesheets)
   let region: { start: number; end: number; sourceFile: string } | undefined
   if (content !== undefined) {
     const start = html.indexOf(content.html)
@@ -48,10 +53,14 @@ export function renderPage(
   ctx.emit(path, result.html)
 }
 
+/** The post's published address: its `canonicalUrl` when the front matter sets one, else its own URL. */
+function canonicalOf(config: ResolvedSiteConfig, post: Post): string {
+  if (post.canonicalUrl === undefined) return absoluteUrl(config.baseUrl, post.urlPath)
+  return post.canonicalUrl.startsWith('/') ? absoluteUrl(config.baseUrl, post.canonicalUrl) : post.canonicalUrl
+}
+
 export function postMeta(config: ResolvedSiteConfig, post: Post, view: PostView, translations: readonly Post[]): PageMeta {
-  const canonical = post.canonicalUrl === undefined
-    ? absoluteUrl(config.baseUrl, post.urlPath)
-    : post.canonicalUrl.startsWith('/') ? absoluteUrl(config.baseUrl, post.canonicalUrl) : post.canonicalUrl
+  const canonical = canonicalOf(config, post)
   return {
     title: post.title,
     description: view.description,
@@ -106,7 +115,8 @@ export function renderNotFound(ctx: PageContext): void {
 export function renderRedirect(ctx: PageContext, alias: AliasRoute): void {
   const target = alias.post.urlPath
   const meta = { ...listMeta(ctx.config, alias.urlPath, alias.post.title, `This page moved to ${target}.`), noindex: true }
-  meta.canonical = absoluteUrl(ctx.config.baseUrl, target)
+  // The same canonical as the post's own page: an alias must not name a different address.
+  meta.canonical = canonicalOf(ctx.config, alias.post)
   renderPage(ctx, 'redirect', alias.outputPath, {
     page: meta,
     target: {

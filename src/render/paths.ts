@@ -33,6 +33,8 @@ export function normalizePermalink(permalink: string): string {
  * path climbs above the site root (a link that cannot point into the site).
  */
 export function normalizeSegments(path: string): string | undefined {
+  // Most paths have no `.`, `..` or empty segment (nor a leading slash): nothing to do.
+  if (!path.startsWith('.') && !path.startsWith('/') && !path.includes('/.') && !path.includes('//')) return path
   const out: string[] = []
   const parts = path.split('/')
   for (let i = 0; i < parts.length; i++) {
@@ -71,12 +73,18 @@ export function encodePath(path: string): string {
  * folder ending in `/`): `../assets/x.png`, `./tags/ipfs/`, `../../posts/x/`.
  */
 export function relativeUrl(from: string, to: string): string {
-  const fromDir = dirOf(from).split('/').slice(0, -1)
-  const target = to.split('/')
+  // Compared in place rather than split into segments: this runs for every link of every page.
+  const dirEnd = from.lastIndexOf('/') + 1
+  const shared = Math.min(dirEnd, to.length)
   let common = 0
-  while (common < fromDir.length && common < target.length - 1 && fromDir[common] === target[common]) common++
-  const up = fromDir.length - common
-  const rest = encodePath(target.slice(common).join('/'))
+  for (let i = 0; i < shared; i++) {
+    const c = from.charCodeAt(i)
+    if (c !== to.charCodeAt(i)) break
+    if (c === 47) common = i + 1
+  }
+  let up = 0
+  for (let i = common; i < dirEnd; i++) if (from.charCodeAt(i) === 47) up++
+  const rest = encodePath(to.slice(common))
   return up === 0 ? `./${rest}` : `${'../'.repeat(up)}${rest}`
 }
 

@@ -36,7 +36,24 @@ export function truncate(text: string, max: number): string {
 
 /** Whole minutes, at least one. */
 export function readingMinutes(text: string): number {
+  return Math.max(1, Math.round(countWords(text) / READING_WORDS_PER_MINUTE))
+}
+
+/** Runs of non-whitespace (what `/\S+/g` matches), counted in one pass without a match object per word. */
+export function countWords(text: string): number {
   let words = 0
-  for (const _ of text.matchAll(/\S+/g)) words++
-  return Math.max(1, Math.round(words / READING_WORDS_PER_MINUTE))
+  let inWord = false
+  for (let i = 0; i < text.length; i++) {
+    const space = isSpace(text.charCodeAt(i))
+    if (!space && !inWord) words++
+    inWord = !space
+  }
+  return words
+}
+
+/** Exactly the characters of the RegExp class `\s`. */
+function isSpace(c: number): boolean {
+  if (c <= 32) return c === 32 || (c >= 9 && c <= 13)
+  if (c < 0xa0) return false
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff
 }

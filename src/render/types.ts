@@ -91,6 +91,11 @@ export interface SiteSource {
   templates: TextSource[]
   /** Static files, sorted by path. */
   files: StaticFile[]
+  /**
+   * The text of the static files that are stylesheets (`file` is the output path), sorted:
+   * the 404 pages carry them inline, since gateways serve those pages at any depth.
+   */
+  stylesheets: TextSource[]
 }
 
 export interface AuthorConfig {
