@@ -11,6 +11,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { machine, type Measurement, measure, printTable, writeResults } from './lib/measure.ts'
 import { between, pick, seededRandom } from './lib/random.ts'
+import { pathExists } from '../src/fs.ts'
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url))
 const { values } = parseArgs({ options: { posts: { type: 'string', default: '20000' }, runs: { type: 'string', default: '1' } } })
@@ -80,18 +81,10 @@ function svg(i: number): string {
   return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 1200 600"><rect width="1200" height="600" fill="hsl(${hue} 40% 30%)"/><circle cx="${200 + (i % 8) * 100}" cy="300" r="${80 + (i % 5) * 20}" fill="hsl(${(hue + 120) % 360} 60% 60%)"/></svg>\n`
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function generate(): Promise<void> {
   const marker = join(CORPUS, '.complete')
-  if (await exists(marker)) return
+  if (await pathExists(marker)) return
   console.log(`generating ${POSTS} posts in ${CORPUS} ...`)
   await rm(CORPUS, { recursive: true, force: true })
   const random = seededRandom(`render-bench-${POSTS}`)

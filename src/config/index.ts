@@ -1,9 +1,9 @@
-import { access } from 'node:fs/promises'
 import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_CONFIG_FILES, DEFAULT_NODE_LISTEN, DEFAULT_OUT_DIR, DEFAULT_SITE_DIR, DEFAULT_STORE_DIR } from '../constants.ts'
 import { ConfigError } from '../errors.ts'
 import { arrayOf, boolean, multiaddrString, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
+import { pathExists } from '../fs.ts'
 
 export const CID_PROFILES = ['unixfs-v1-2025', 'unixfs-v0-2015'] as const
 export type CidProfileName = (typeof CID_PROFILES)[number]
@@ -128,18 +128,10 @@ export async function normalizeConfig(raw: unknown, file: string | undefined, cw
   }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
-  }
-}
 
 async function findProjectRoot(start: string): Promise<string> {
   for (let dir = start; ; dir = dirname(dir)) {
-    if (await exists(resolve(dir, 'package.json'))) return dir
+    if (await pathExists(resolve(dir, 'package.json'))) return dir
     if (dirname(dir) === dir) return start
   }
 }
@@ -154,10 +146,10 @@ export async function loadConfig(file?: string, options: { cwd?: string } = {}):
   let path: string | undefined
   if (file !== undefined) {
     path = resolve(cwd, file)
-    if (!(await exists(path))) throw new ConfigError(`config file not found: ${path} (check --config)`)
+    if (!(await pathExists(path))) throw new ConfigError(`config file not found: ${path} (check --config)`)
   } else {
     for (const candidate of DEFAULT_CONFIG_FILES) {
-      if (await exists(resolve(cwd, candidate))) {
+      if (await pathExists(resolve(cwd, candidate))) {
         path = resolve(cwd, candidate)
         break
       }

@@ -2,7 +2,7 @@
  * `loadSite`: all the reading from disk. It gathers the site config, the posts' text, the
  * templates' text and references to static files, so rendering needs no I/O at all.
  */
-import { access, readFile, stat } from 'node:fs/promises'
+import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { importConfigFile } from '../config/index.ts'
@@ -13,6 +13,7 @@ import type { AbortOptions, BuildProgressEvents, ProgressOptions } from '../even
 import { normalizeSiteConfig } from './config.ts'
 import { compareStrings, listFiles } from './files.ts'
 import type { ResolvedSiteConfig, SiteSource, StaticFile, TextSource } from './types.ts'
+import { pathExists } from '../fs.ts'
 
 /**
  * The built-in theme: the project's own blog's templates and stylesheet. A site that has no
@@ -32,7 +33,7 @@ export async function loadSite(
 ): Promise<SiteSource> {
   const { signal } = options
   const root = resolve(dir)
-  if (!(await exists(root))) throw new ConfigError(`site folder not found: ${root} (check --site or \`site\` in the config)`)
+  if (!(await pathExists(root))) throw new ConfigError(`site folder not found: ${root} (check --site or \`site\` in the config)`)
   const { config, configFile } = await loadSiteConfig(root)
   signal?.throwIfAborted()
 
@@ -92,7 +93,7 @@ export async function loadSite(
 async function loadSiteConfig(root: string): Promise<{ config: ResolvedSiteConfig; configFile: string }> {
   for (const name of SITE_CONFIG_FILES) {
     const path = join(root, name)
-    if (!(await exists(path))) continue
+    if (!(await pathExists(path))) continue
     const shown = displayPath(path)
     let raw: unknown
     try {
@@ -126,11 +127,3 @@ async function staticFile(abs: string, rel: string): Promise<StaticFile> {
   return { path: rel, ref: { file: abs, size: (await stat(abs)).size } }
 }
 
-async function exists(path: string): Promise<boolean> {
-  try {
-    await access(path)
-    return true
-  } catch {
-    return false
-  }
-}
