@@ -123,3 +123,27 @@ export class GatewayError extends IpfsPublishError {
   override name = 'GatewayError'
   override readonly code = 'ERR_GATEWAY'
 }
+
+/** A key of the IPNS keystore is missing, unreadable, readable by others, or badly named. */
+export class KeystoreError extends IpfsPublishError {
+  override name = 'KeystoreError'
+  override readonly code: string = 'ERR_KEYSTORE'
+}
+
+/** No key of that name is in the keystore. */
+export class KeyNotFoundError extends KeystoreError {
+  override name = 'KeyNotFoundError'
+  override readonly code = 'ERR_KEY_NOT_FOUND'
+}
+
+/** A name (IPNS, DNSLink) could not be published, or did not resolve to what was published. */
+export class NameError extends IpfsPublishError {
+  override name = 'NameError'
+  override readonly code: string = 'ERR_NAME'
+}
+
+/** The site did not come back whole from a gateway, so no name was moved to it (the safety rule). */
+export class NotRetrievableError extends IpfsPublishError {
+  override name = 'NotRetrievableError'
+  override readonly code = 'ERR_NOT_RETRIEVABLE'
+}

@@ -46,12 +46,33 @@ export type GatewayProgressEvents =
   | ProgressEvent<'gateway:request', { method: string; host: string; url: string; status: number; timeMs: number }>
   | ProgressEvent<'gateway:error', { method: string; host: string; url: string; message: string }>
 
+/** `key` is the keystore name of the signing key, `name` the IPNS name (base36 libp2p-key CID). */
+export type NameProgressEvents =
+  | ProgressEvent<'name:ipns:key-created', { key: string; name: string }>
+  | ProgressEvent<'name:ipns:published', { key: string; name: string; value: string; sequence: string; validity: string }>
+  | ProgressEvent<'name:ipns:resolved', { name: string; value: string; sequence: string }>
+
+/** The stages of `startLocal` (`ipfs-publish start`), each announced as it begins. */
+export type LocalStage = 'build' | 'pack' | 'pin' | 'gateway' | 'verify' | 'name'
+
+/**
+ * `local:stage` when a stage begins; the others when one is done and no stage event says
+ * as much (pin, verify and name report through `node:pin:done`, `verify:done`, `name:ipns:*`).
+ */
+export type LocalProgressEvents =
+  | ProgressEvent<'local:stage', { stage: LocalStage }>
+  | ProgressEvent<'local:built', { files: number; pages: number; posts: number; bytes: number }>
+  | ProgressEvent<'local:packed', { cid: string; files: number; bytes: number; blocks: number; newBlocks: number; newBytes: number }>
+  | ProgressEvent<'local:listening', { url: string; port: number }>
+
 export type AnyProgressEvent =
   | BuildProgressEvents
   | PackProgressEvents
   | VerifyProgressEvents
   | NodeProgressEvents
   | GatewayProgressEvents
+  | NameProgressEvents
+  | LocalProgressEvents
 
 /** Every long operation takes these. */
 export interface AbortOptions {

@@ -55,5 +55,21 @@ export { createNode, type EmbeddedNode, type LocalPin, type NodeInit, openNode }
 export { createGateway, type Gateway, type GatewayInit, gatewayUrls } from './gateway/index.ts'
 export { type GatewayVerifyResult, type VerifyOptions, type VerifyResult, verify } from './gateway/verify.ts'
 
+// Stage: name
+export {
+  createIpnsPublisher,
+  createKeystore,
+  type IpnsInit,
+  type IpnsPublishResult,
+  ipnsName,
+  type Keystore,
+  type NamePublisher,
+  type NamePublishResult,
+  openKeystore,
+} from './name/index.ts'
+
+// The embedded default: the whole pipeline on this machine (`ipfs-publish start`)
+export { type LocalSite, type LocalUrls, type StartLocalOptions, startLocal } from './local.ts'
+
 export * from './errors.ts'
 export type * from './events.ts'
