@@ -8,16 +8,29 @@ import type { AbortOptions, NameProgressEvents, ProgressOptions } from '../event
 
 export interface NamePublishOptions extends AbortOptions, ProgressOptions<NameProgressEvents> {}
 
+export type NameKind = 'ipns' | 'dnslink'
+
 export interface NamePublishResult {
   /** The name that now points at the value: an IPNS name, or a DNSLink domain. */
   name: string
   /** What it points at, e.g. `/ipfs/bafy...`. */
   value: string
+  /** What it pointed at before, when it pointed anywhere. */
+  previous?: string | undefined
+  /** `unchanged` when the name already pointed at the value (nothing was written). */
+  status?: 'updated' | 'unchanged'
 }
 
 export interface NamePublisher<R extends NamePublishResult = NamePublishResult> {
-  /** What this publisher is called in messages, e.g. `ipns (local)`. */
+  readonly kind?: NameKind
+  /** What this publisher is called in messages, e.g. `ipns (local)` or `dnslink blog.example`. */
   readonly name: string
+  /**
+   * What the name points at now (`/ipfs/<cid>` or `/ipns/<name>`), read from where the
+   * name lives (routers, authoritative DNS), or undefined when it has no value yet.
+   * `name --dry-run` shows this as the "old" side of each change.
+   */
+  current?(options?: AbortOptions): Promise<string | undefined>
   /** Points the name at `/ipfs/<cid>` and checks that it resolves there. */
   publish(cid: CID, options?: NamePublishOptions): Promise<R>
 }

@@ -1,0 +1,83 @@
+/**
+ * The pin stage's contracts: one `Pinner` per target (the embedded node, a Pinning
+ * Service API endpoint, a w3up upload service), all driven the same way by `pin` and
+ * `deploy`. A pinner never moves a name and never deletes the live site's pin: it only
+ * reports whether the target now keeps the DAG.
+ */
+import type { CID } from 'multiformats/cid'
+import type { AbortOptions, ProgressOptions, ProgressEvent } from '../events.ts'
+
+/** A production pin replaces the site's previous production pin; previews are separate pins. */
+export type PinKind = 'production' | 'preview'
+
+/** What a pin is for, stored with it at the target (Pinning Service API `meta`). */
+export interface PinMeta {
+  site: string
+  kind: PinKind
+  branch?: string
+  commit?: string
+  /** The preview's name (`--preview NAME`), for previews. */
+  preview?: string
+}
+
+export interface PinRequest {
+  cid: CID
+  /** The pin's name at the target: the site for production, `<site>@<preview>` for a preview. */
+  name: string
+  meta: PinMeta
+  /** Multiaddrs (with `/p2p/<PeerID>`) where the target can fetch the blocks: the embedded node. */
+  origins: string[]
+  /** When a preview pin may be dropped, where the target supports expiry; otherwise `prune` does it. */
+  expiresAt?: Date
+}
+
+export type PinStatus = 'queued' | 'pinning' | 'pinned' | 'failed'
+
+export interface PinResult {
+  /** The target's configured name. */
+  target: string
+  status: 'pinned' | 'failed'
+  /** The target's id for the pin (Pinning Service API `requestid`, or the upload's root). */
+  requestid?: string
+  /** Why it failed, in words that say what to do. Never contains a secret. */
+  error?: string
+  timeMs: number
+  /** The earlier pin this one replaced (production), whose blocks were kept by the replace. */
+  replaced?: string
+  /** True when the target already held this exact pin (a re-run): nothing was added. */
+  existing?: boolean
+  /** Bytes sent to the target (uploading targets); 0 when the target fetched the blocks itself. */
+  uploadedBytes?: number
+}
+
+/** A pin as a target lists it, for re-runs and `prune`. */
+export interface RemotePin {
+  requestid: string
+  cid: string
+  name: string | undefined
+  status: PinStatus
+  meta: Partial<PinMeta> & Record<string, string>
+  created: Date
+}
+
+export type PinProgressEvents =
+  | ProgressEvent<'pin:start', { target: string; cid: string }>
+  | ProgressEvent<'pin:status', { target: string; cid: string; status: PinStatus; requestid?: string }>
+  | ProgressEvent<'pin:upload', { target: string; bytes: number; totalBytes: number }>
+  | ProgressEvent<'pin:retry', { target: string; attempt: number; delayMs: number; reason: string }>
+  | ProgressEvent<'pin:done', { target: string; cid: string; status: 'pinned' | 'failed'; timeMs: number; error?: string }>
+
+export interface PinOptions extends AbortOptions, ProgressOptions<PinProgressEvents> {}
+
+export interface Pinner {
+  /** The target's name from the config, e.g. `pinata` or `local`. */
+  readonly name: string
+  /** A required target must reach `pinned` before any name moves. @default true */
+  readonly required: boolean
+  /** Pins the DAG and waits until the target reports `pinned` or `failed` (or the timeout). */
+  pin(request: PinRequest, options?: PinOptions): Promise<PinResult>
+  /** The pins this target holds for a site, newest first. */
+  list(filter: { site: string; kind?: PinKind }, options?: AbortOptions): Promise<RemotePin[]>
+  /** Removes one pin by its `requestid` (prune). */
+  unpin(requestid: string, options?: AbortOptions): Promise<void>
+}
