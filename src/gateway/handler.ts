@@ -119,9 +119,11 @@ function fail(res: ServerResponse, err: unknown, ctx: FailContext, internal: (me
     sendError(res, err.status, err.message, err.headers, head)
   } else if (err instanceof MissingBlockError) {
     const where = ctx.offline ? 'this gateway serves only what the local node stores' : 'no provider could supply it'
-    sendError(res, 502, `${err.message}; ${where}`, retry, head)
+    // Offline, asking again cannot help until someone adds the content: no Retry-After, so
+    // a client that honours it (verify does) fails at once instead of waiting.
+    sendError(res, 502, `${err.message}; ${where}`, ctx.offline ? {} : retry, head)
   } else if (err instanceof MissingRecordError) {
-    sendError(res, 502, err.message, retry, head)
+    sendError(res, 502, err.message, ctx.offline ? {} : retry, head)
   } else if (err instanceof PathNotFoundError) {
     sendError(res, 404, err.message, {}, head)
   } else if (err instanceof Error && CLIENT_DATA_ERRORS.has(err.name)) {
