@@ -125,3 +125,174 @@ export const IPNS_RECORD_LIFETIME_MS = 30 * 24 * 60 * 60 * 1000
 
 /** How long resolvers may cache an IPNS record before asking again: 5 minutes, so a new deploy shows within minutes. */
 export const IPNS_RECORD_TTL_MS = 5 * 60 * 1000
+
+/** A CAR is written (and `exportCar` yields) in chunks of about this size: few, large writes. */
+export const CAR_CHUNK_BYTES = 4 * 1024 * 1024
+
+/** Where `ipfs-publish pin-server` listens for HTTP when `--host` is not given: loopback only (bearer tokens travel in clear). */
+export const DEFAULT_PIN_SERVER_HOST = '127.0.0.1'
+
+/** The pin server's HTTP port when `--port` is not given. */
+export const DEFAULT_PIN_SERVER_PORT = 5050
+
+/** The pin server's records (one JSON file per pin request), inside the store folder. */
+export const PIN_SERVER_DIR = 'pin-server'
+
+/** A pin whose DAG is not all fetched from its origins after this long fails (the client's own default wait is 10 minutes too). */
+export const PIN_SERVER_FETCH_TIMEOUT_MS = 10 * 60 * 1000
+
+/** How many pins the server fetches at once; the others wait `queued`. */
+export const PIN_SERVER_MAX_CONCURRENT_FETCHES = 4
+
+/** A request body larger than this is refused with 413: a Pin object with 20 origins and a large `meta` is far smaller. */
+export const PIN_SERVER_MAX_BODY_BYTES = 256 * 1024
+
+/** A request whose headers and body have not all arrived after this long is cut (slow clients cannot hold sockets). */
+export const PIN_SERVER_REQUEST_TIMEOUT_MS = 30_000
+
+/** The Pinning Service API's limits (ipfs-pinning-service.yaml v1.0.0). */
+export const PINNING_API_LIMITS = {
+  /** `limit` of `GET /pins`: default and maximum. */
+  defaultLimit: 10,
+  maxLimit: 1000,
+  /** CIDs in one `cid` filter. */
+  maxCidFilter: 10,
+  /** `Pin.name` and the `name` filter. */
+  maxNameLength: 255,
+  /** `Pin.origins` and `PinStatus.delegates`. */
+  maxAddresses: 20,
+  /** Keys of `Pin.meta` (and of `PinStatus.info`). */
+  maxMetaKeys: 1000,
+} as const
+
+/** Tokens shorter than this are accepted with a warning: a bearer token is the only thing between the internet and the server's disk. */
+export const PIN_SERVER_MIN_TOKEN_LENGTH = 16
+
+/** The TTL (seconds) of a DNSLink TXT record this tool creates: resolvers see the next deploy within 5 minutes. Existing records keep theirs. */
+export const DNSLINK_TTL_SECONDS = 300
+
+/** How long a DNS query (UDP, or TCP after truncation) to one server may take before it counts as failed. */
+export const DNS_QUERY_TIMEOUT_MS = 5_000
+
+/** The UDP payload size offered in EDNS: the DNS flag day 2020 value, which avoids IP fragmentation. */
+export const DNS_UDP_PAYLOAD_BYTES = 1232
+
+/** How far a TSIG-signed message's time may differ from the server's clock (RFC 8945 recommends 300 s). */
+export const TSIG_FUDGE_SECONDS = 300
+
+/** How long to wait, after a DNSLink update, for every authoritative server to answer the new value. */
+export const DNSLINK_PROPAGATION_TIMEOUT_MS = 120_000
+
+/** The first re-check of the authoritative servers waits this long; each further one doubles it. */
+export const DNSLINK_PROPAGATION_MIN_DELAY_MS = 250
+
+/** No re-check of the authoritative servers waits longer than this. */
+export const DNSLINK_PROPAGATION_MAX_DELAY_MS = 5_000
+
+/** Cloudflare's API (v4); tests point the publisher at a local server instead. */
+export const CLOUDFLARE_API_URL = 'https://api.cloudflare.com/client/v4'
+
+/** DNSimple's API (v2); `https://api.sandbox.dnsimple.com/v2` is its sandbox. */
+export const DNSIMPLE_API_URL = 'https://api.dnsimple.com/v2'
+
+/** Records asked for per page when listing a DNS provider's records (Cloudflare and DNSimple both accept 100). */
+export const DNS_API_PAGE_SIZE = 100
+
+/** How long a DNS provider's API may take to send response headers. */
+export const DNS_API_TIMEOUT_MS = 30_000
+
+/** The pin targets when the config has no `targets`: the embedded node alone, so a fresh clone needs no account. */
+export const DEFAULT_PIN_TARGETS = [{ name: 'local', type: 'local' }] as const
+
+/** How long a pinning service may take to reach `pinned` (fetching the DAG from our node) before the target counts as failed. */
+export const PIN_TIMEOUT_MS = 10 * 60 * 1000
+
+/** How long one Pinning Service API request may take (headers and body) before it is retried. */
+export const PIN_REQUEST_TIMEOUT_MS = 30_000
+
+/** The first status check of a pending pin waits this long; each further one doubles it. */
+export const PIN_POLL_MIN_INTERVAL_MS = 1000
+
+/** No two status checks of a pending pin are further apart than this. */
+export const PIN_POLL_MAX_INTERVAL_MS = 30_000
+
+/** Time allowed to connect to one of the service's `delegates` (best effort: the service may find us anyway). */
+export const PIN_DELEGATE_DIAL_TIMEOUT_MS = 30_000
+
+/** The Pinning Service API allows at most 20 `origins` per pin. */
+export const PIN_MAX_ORIGINS = 20
+
+/** Page size when listing pins (the Pinning Service API's maximum `limit`). */
+export const PIN_LIST_PAGE_SIZE = 1000
+
+/** A pin's name is at most this long (the Pinning Service API's `maxLength`). */
+export const PIN_NAME_MAX_CHARS = 255
+
+/** Error details from a service are cut to this many characters (some send whole stack traces). */
+export const PIN_ERROR_DETAILS_MAX_CHARS = 300
+
+/** Production pins per site and target that `prune` keeps when `--keep` is not given (the live one and room to roll back). */
+export const PRUNE_KEEP_DEFAULT = 3
+
+/** Preview pins older than this are removed by `prune` when `--previews-older-than` is not given. */
+export const PRUNE_PREVIEW_MAX_AGE_MS = 30 * 24 * 60 * 60 * 1000
+
+/** The media type of a marshaled IPNS record, in both directions of the delegated routing API. */
+export const IPNS_RECORD_CONTENT_TYPE = 'application/vnd.ipfs.ipns-record'
+
+/** IPNS records larger than this are invalid (the IPNS record spec's limit, which every validator applies). */
+export const IPNS_RECORD_MAX_BYTES = 10 * 1024
+
+/** How long a delegated routing endpoint has to answer one IPNS GET or PUT (each retry gets as long again). */
+export const IPNS_ROUTER_TIMEOUT_MS = 30_000
+
+/** How much of a router's error body a message quotes: enough for its reason, not a whole HTML page. */
+export const ROUTER_ERROR_EXCERPT_CHARS = 200
+
+/**
+ * The w3up client's built-in service, used by a `storacha` target without `serviceUrl`.
+ * Storacha's hosted service stopped accepting writes in 2026: uploads need a self-hosted one.
+ */
+export const STORACHA_HOSTED_SERVICE_URL = 'https://up.web3.storage'
+
+/** The hosted service's DID (not derived from its host name, unlike a self-hosted one's default). */
+export const STORACHA_HOSTED_SERVICE_DID = 'did:web:web3.storage'
+
+/** Bytes per CAR shard uploaded to a w3up service: the client's own default (each shard is held in memory while sent). */
+export const STORACHA_SHARD_SIZE = 133_169_152
+
+/** The smallest `shardSize` accepted: a CAR header and one small block. A block larger than the shard size fails the upload. */
+export const STORACHA_MIN_SHARD_SIZE = 1024
+
+/** How many times a receipt the service has not written yet (404) is asked for again, with backoff. */
+export const STORACHA_RECEIPT_POLLS = 10
+
+/** Uploads asked for per page when listing a w3up space. */
+export const STORACHA_LIST_PAGE_SIZE = 100
+
+/** The REST API of github.com, used when `GITHUB_API_URL` is unset (GitHub Enterprise Server sets its own). */
+export const GITHUB_DEFAULT_API_URL = 'https://api.github.com'
+
+/** github.com's web address, used when `GITHUB_SERVER_URL` is unset. */
+export const GITHUB_DEFAULT_SERVER_URL = 'https://github.com'
+
+/** The environment variable the deploy job puts the workflow's token in (`env: GITHUB_TOKEN: ${{ github.token }}`). */
+export const GITHUB_TOKEN_ENV = 'GITHUB_TOKEN'
+
+/** How long the GitHub API has to answer one request (each retry gets as long again). */
+export const GITHUB_API_TIMEOUT_MS = 30_000
+
+/** Commit statuses are named `<prefix>/production` and `<prefix>/preview`. */
+export const GITHUB_STATUS_CONTEXT_PREFIX = 'ipfs-publish'
+
+/** GitHub cuts a commit status's description at this many characters; we cut it ourselves, with an ellipsis. */
+export const GITHUB_STATUS_DESCRIPTION_MAX = 140
+
+/** The hidden line that marks our preview comment, so each push updates it instead of adding another. */
+export const GITHUB_PREVIEW_COMMENT_MARKER = '<!-- ipfs-publish:preview -->'
+
+/** Comments fetched per page while looking for our earlier one (the API's maximum). */
+export const GITHUB_COMMENTS_PER_PAGE = 100
+
+/** How a `GITHUB_OUTPUT` heredoc delimiter starts (as @actions/core writes it); a random UUID follows. */
+export const GITHUB_OUTPUT_DELIMITER_PREFIX = 'ghadelimiter_'

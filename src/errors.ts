@@ -147,3 +147,106 @@ export class NotRetrievableError extends IpfsPublishError {
   override name = 'NotRetrievableError'
   override readonly code = 'ERR_NOT_RETRIEVABLE'
 }
+
+/** `ipfs-publish pin-server` cannot start: its address, its token file or its records are unusable. */
+export class PinServerError extends IpfsPublishError {
+  override name = 'PinServerError'
+  override readonly code = 'ERR_PIN_SERVER'
+}
+
+/** A DNSLink record could not be read or updated: the DNS server or provider API refused or failed. */
+export class DnslinkError extends NameError {
+  override name = 'DnslinkError'
+  override readonly code: string = 'ERR_DNSLINK'
+}
+
+/** The DNS server or provider did not accept the credentials (TSIG key, API token), or they lack the right to edit the zone. */
+export class DnslinkAuthError extends DnslinkError {
+  override name = 'DnslinkAuthError'
+  override readonly code = 'ERR_DNSLINK_AUTH'
+}
+
+/** The update was accepted but the zone's authoritative servers did not all answer the new value in time. */
+export class DnslinkNotVisibleError extends DnslinkError {
+  override name = 'DnslinkNotVisibleError'
+  override readonly code = 'ERR_DNSLINK_NOT_VISIBLE'
+}
+
+/** A pin target failed: the service refused the request, could not be reached, or did not pin in time. */
+export class PinError extends IpfsPublishError {
+  override name = 'PinError'
+  override readonly code: string = 'ERR_PIN'
+  /** The target's configured name. */
+  readonly target: string
+
+  constructor(target: string, message: string, options: { cause?: unknown } = {}) {
+    super(`${target}: ${message}`, options)
+    this.target = target
+  }
+}
+
+/** The pinning service refused the access token (HTTP 401/403). */
+export class PinUnauthorizedError extends PinError {
+  override name = 'PinUnauthorizedError'
+  override readonly code = 'ERR_PIN_UNAUTHORIZED'
+}
+
+/** The pinning service account has no funds left or reached a limit (HTTP 409). */
+export class PinInsufficientFundsError extends PinError {
+  override name = 'PinInsufficientFundsError'
+  override readonly code = 'ERR_PIN_INSUFFICIENT_FUNDS'
+}
+
+/** The pinning service did not reach `pinned` within the target's timeout. */
+export class PinTimeoutError extends PinError {
+  override name = 'PinTimeoutError'
+  override readonly code = 'ERR_PIN_TIMEOUT'
+}
+
+/** A delegated routing endpoint could not be reached, or refused to give or take an IPNS record. */
+export class IpnsRoutingError extends NameError {
+  override name = 'IpnsRoutingError'
+  override readonly code = 'ERR_IPNS_ROUTING'
+  /** The endpoint's base URL. */
+  readonly router: string
+  /** The HTTP status it answered, when it answered. */
+  readonly status: number | undefined
+
+  constructor(message: string, options: { router: string; status?: number; cause?: unknown }) {
+    super(message, { cause: options.cause })
+    this.router = options.router
+    this.status = options.status
+  }
+}
+
+/**
+ * Another publish of the same IPNS name got there first: right after our PUT a router held
+ * a record with our sequence number or a higher one, pointing elsewhere. Nothing is wrong
+ * with either site; running the deploy again publishes above the other one.
+ */
+export class IpnsRaceError extends NameError {
+  override name = 'IpnsRaceError'
+  override readonly code = 'ERR_IPNS_RACE'
+}
+
+/** The w3up space the `storacha` target uploads to has no storage provider: its owner must provision it once. */
+export class PinSpaceNotProvisionedError extends PinError {
+  override name = 'PinSpaceNotProvisionedError'
+  override readonly code = 'ERR_PIN_SPACE_NOT_PROVISIONED'
+}
+
+/**
+ * Part of a deploy's report to GitHub (step summary, outputs, commit status, PR comment)
+ * failed. `reportDeploy` turns it into a warning: the deploy's own result stands.
+ */
+export class GitHubReportError extends IpfsPublishError {
+  override name = 'GitHubReportError'
+  override readonly code = 'ERR_GITHUB_REPORT'
+  /** The HTTP status the API answered, when it answered. */
+  readonly status: number | undefined
+
+  constructor(message: string, options: { status?: number; cause?: unknown } = {}) {
+    super(message, { cause: options.cause })
+    this.status = options.status
+  }
+}

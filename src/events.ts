@@ -46,11 +46,41 @@ export type GatewayProgressEvents =
   | ProgressEvent<'gateway:request', { method: string; host: string; url: string; status: number; timeMs: number }>
   | ProgressEvent<'gateway:error', { method: string; host: string; url: string; message: string }>
 
+/**
+ * IPNS over delegated routing; `router` is an endpoint's base URL. `name:ipns:fetched` for
+ * what each router held before the publish (and for a local record that does not verify),
+ * `name:ipns:put` once a router took the new record, `name:ipns:checked` once it served it
+ * back, `name:ipns:retry` before another attempt at a request that failed.
+ */
+export type IpnsRoutingProgressEvents =
+  | ProgressEvent<
+      'name:ipns:fetched',
+      { name: string; source: string; state: 'none' | 'valid' | 'expired' | 'invalid'; sequence?: string; value?: string; reason?: string }
+    >
+  | ProgressEvent<'name:ipns:put', { name: string; router: string; sequence: string }>
+  | ProgressEvent<'name:ipns:checked', { name: string; router: string; sequence: string; value: string }>
+  | ProgressEvent<'name:ipns:retry', { name: string; router: string; attempt: number; delayMs: number; reason: string }>
+
 /** `key` is the keystore name of the signing key, `name` the IPNS name (base36 libp2p-key CID). */
 export type NameProgressEvents =
   | ProgressEvent<'name:ipns:key-created', { key: string; name: string }>
   | ProgressEvent<'name:ipns:published', { key: string; name: string; value: string; sequence: string; validity: string }>
   | ProgressEvent<'name:ipns:resolved', { name: string; value: string; sequence: string }>
+  | IpnsRoutingProgressEvents
+  | DnslinkProgressEvents
+
+/**
+ * `domain` is the DNSLink domain, `provider` `rfc2136` / `cloudflare` / `dnsimple`, `record`
+ * a whole `dnslink=` TXT string. `waiting` each time an authoritative server does not yet
+ * answer the new value; `verified` once all do. Never carries a secret.
+ */
+export type DnslinkProgressEvents =
+  | ProgressEvent<'name:dnslink:current', { domain: string; provider: string; records: string[] }>
+  | ProgressEvent<'name:dnslink:unchanged', { domain: string; provider: string; value: string }>
+  | ProgressEvent<'name:dnslink:updated', { domain: string; provider: string; value: string; previous?: string; removed: string[] }>
+  | ProgressEvent<'name:dnslink:retry', { domain: string; provider: string; attempt: number; delayMs: number; reason: string }>
+  | ProgressEvent<'name:dnslink:waiting', { domain: string; server: string; attempt: number; delayMs: number; answer: string }>
+  | ProgressEvent<'name:dnslink:verified', { domain: string; servers: string[]; cacheTtlSeconds?: number }>
 
 /** The stages of `startLocal` (`ipfs-publish start`), each announced as it begins. */
 export type LocalStage = 'build' | 'pack' | 'pin' | 'gateway' | 'verify' | 'name'
@@ -82,3 +112,34 @@ export interface AbortOptions {
 export interface ProgressOptions<E extends ProgressEvent = ProgressEvent> {
   onProgress?: (event: E) => void
 }
+
+/**
+ * `ipfs-publish pin-server` (our Pinning Service API endpoint). `pin-server:status` on every
+ * status change of a pin request (`queued` when it is created); `pin-server:resumed` when a
+ * start queues again the requests a stop or crash left unfinished;
+ * `pin-server:origin` for each origin dialled; `pin-server:removed` when a pin is deleted
+ * or replaced; `pin-server:error` when the server itself failed a request (a 500).
+ */
+export type PinServerProgressEvents =
+  | ProgressEvent<'pin-server:listening', { url: string; peerId: string; addresses: string[] }>
+  | ProgressEvent<'pin-server:resumed', { pins: number }>
+  | ProgressEvent<
+      'pin-server:status',
+      { requestid: string; cid: string; name?: string; status: 'queued' | 'pinning' | 'pinned' | 'failed'; details?: string }
+    >
+  | ProgressEvent<'pin-server:origin', { requestid: string; address: string; ok: boolean; message?: string }>
+  | ProgressEvent<'pin-server:removed', { requestid: string; cid: string; reason: 'deleted' | 'replaced' }>
+  | ProgressEvent<'pin-server:error', { method: string; path: string; message: string }>
+
+/**
+ * Reporting a deploy to GitHub Actions: one event per thing written or posted;
+ * `github:retry` before another attempt at an API request; `github:warning` for each
+ * part that could not be reported (never fatal to the deploy).
+ */
+export type GitHubProgressEvents =
+  | ProgressEvent<'github:summary', { file: string; bytes: number }>
+  | ProgressEvent<'github:outputs', { file: string; names: string[] }>
+  | ProgressEvent<'github:status', { sha: string; context: string; state: 'success' | 'failure' }>
+  | ProgressEvent<'github:comment', { pullRequest: number; id: number; action: 'created' | 'updated' }>
+  | ProgressEvent<'github:retry', { url: string; attempt: number; delayMs: number; reason: string }>
+  | ProgressEvent<'github:warning', { step: string; message: string }>

@@ -38,3 +38,17 @@ export interface NamePublisher<R extends NamePublishResult = NamePublishResult> 
 export { createIpnsPublisher, type IpnsComponents, type IpnsInit, type IpnsPublishResult, nextSequence } from './ipns.ts'
 export { localIpnsRecords, type LocalIpnsRecords } from './ipns-local.ts'
 export { createKeystore, ipnsName, type Keystore, type KeystoreEntry, openKeystore } from './keys.ts'
+export {
+  type CloudflareComponents,
+  type CloudflareInit,
+  createCloudflareDnslink,
+  createDnsimpleDnslink,
+  createRfc2136Dnslink,
+  type DnsimpleComponents,
+  type DnsimpleInit,
+  type DnslinkInit,
+  type DnslinkPublishResult,
+  type Rfc2136Components,
+  type Rfc2136Init,
+  type TsigAlgorithm,
+} from './dnslink/index.ts'
