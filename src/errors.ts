@@ -250,3 +250,9 @@ export class GitHubReportError extends IpfsPublishError {
     this.status = options.status
   }
 }
+
+/** The pinning service could not be reached, or kept answering 5xx/429, after the retries. */
+export class PinServiceUnavailableError extends PinError {
+  override name = 'PinServiceUnavailableError'
+  override readonly code = 'ERR_PIN_UNAVAILABLE'
+}

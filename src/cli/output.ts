@@ -85,6 +85,23 @@ export class Output {
     for (const line of human) this.stderr.write(`${line}\n`)
   }
 
+  /**
+   * One compact JSON line on stdout with `--json` (a long-running command's "ready" line,
+   * which a parent process reads before the command ends); nothing otherwise.
+   */
+  jsonLine(data: unknown): void {
+    if (this.json) this.stdout.write(`${JSON.stringify(data)}\n`)
+  }
+
+  /**
+   * Text that is the command's product, on stdout as it is, so it can be piped into another
+   * program (`key export site | gh secret set IPNS_KEY`). Printed even with `--quiet`.
+   */
+  print(text: string): void {
+    this.clearProgress()
+    this.stdout.write(text)
+  }
+
   private clearProgress(): void {
     if (this.progressShown) {
       this.stderr.write('\r\x1b[2K')

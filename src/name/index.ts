@@ -35,9 +35,10 @@ export interface NamePublisher<R extends NamePublishResult = NamePublishResult> 
   publish(cid: CID, options?: NamePublishOptions): Promise<R>
 }
 
-export { createIpnsPublisher, type IpnsComponents, type IpnsInit, type IpnsPublishResult, nextSequence } from './ipns.ts'
+export { createIpnsPublisher, type IpnsComponents, type IpnsInit, type IpnsPublisher, type IpnsPublishResult, nextSequence } from './ipns.ts'
 export { localIpnsRecords, type LocalIpnsRecords } from './ipns-local.ts'
-export { createKeystore, ipnsName, type Keystore, type KeystoreEntry, openKeystore } from './keys.ts'
+export { createKeystore, ipnsName, type Keystore, type KeystoreEntry, keyFromBase64, keyToBase64, openKeystore } from './keys.ts'
+export { createIpnsRouter, type IpnsRouter, type IpnsRouterInit, normalizeRouterUrl } from './routing.ts'
 export {
   type CloudflareComponents,
   type CloudflareInit,

@@ -1,29 +1,43 @@
 /**
- * IPNS: a record built and signed with the `ipns` package (V1+V2 signatures, so old and
- * new resolvers both accept it), with a sequence number strictly above the last one this
- * store published for the key, put in the embedded node's local record store, then
- * resolved back, bypassing caches, to check the name really points at the CID. Pushing
- * the record to delegated routing (`PUT /routing/v1/ipns/{name}`) builds on this.
+ * IPNS: records built and signed with the `ipns` package (V1+V2 signatures, so old and new
+ * resolvers both accept them), pushed over the Delegated Routing V1 HTTP API to every
+ * configured endpoint and into the embedded node's record store (what its gateway serves),
+ * then resolved back with caches bypassed. The sequence goes above every verified record
+ * any router or the local store holds; `ipns-check.ts` has the rule for racing publishes.
  */
 import { ipnsResolver } from '@helia/ipns'
 import type { Helia } from '@helia/interface'
 import type { PrivateKey } from '@libp2p/interface'
-import { createIPNSRecord, marshalIPNSRecord, multihashToIPNSRoutingKey, unmarshalIPNSRecord } from 'ipns'
+import { multihashToIPNSRoutingKey } from 'ipns'
+import type { CID } from 'multiformats/cid'
 import { DEFAULT_IPNS_KEY, IPNS_RECORD_LIFETIME_MS, IPNS_RECORD_TTL_MS } from '../constants.ts'
-import { NameError } from '../errors.ts'
+import { KeyNotFoundError, KeystoreError, NameError } from '../errors.ts'
+import type { AbortOptions } from '../events.ts'
+import type { RetryPolicy } from '../net/retry.ts'
 import type { NamePublisher, NamePublishOptions, NamePublishResult } from './index.ts'
-import { type LocalIpnsRecords, localIpnsRecords } from './ipns-local.ts'
+import { localIpnsRecords } from './ipns-local.ts'
+import { publishRecord, type PublishContext, type SignedRecord } from './ipns-publish.ts'
+import { currentRecord, type NameKeys, readEverywhere } from './ipns-records.ts'
 import { ipnsName, type Keystore } from './keys.ts'
+import { createIpnsRouter } from './routing.ts'
+
+export { nextSequence } from './ipns-publish.ts'
 
 export interface IpnsComponents {
   /** The node whose local record store gets the record (and whose resolver checks it). */
   helia: Helia
-  keystore: Keystore
+  /** Holds the key by name (created on the first publish). Not used when `privateKey` is given. */
+  keystore?: Keystore
+  /** The signing key itself, e.g. `keyFromBase64(process.env[name])` in CI. */
+  privateKey?: PrivateKey
+  /** What router requests go through; tests pass one that interferes. @default globalThis.fetch */
+  fetch?: typeof fetch
 }
 
 export interface IpnsInit {
   /**
-   * The keystore name of the signing key; created on first use.
+   * The keystore name of the signing key (created on first publish), or the label of
+   * `components.privateKey` in results and events.
    * @default 'site'
    */
   key?: string
@@ -37,6 +51,19 @@ export interface IpnsInit {
    * @default 300000 (5 minutes)
    */
   ttlMs?: number
+  /**
+   * Delegated Routing V1 HTTP API endpoints the record is PUT to and read back from, e.g.
+   * `https://delegated-ipfs.dev`. Empty: the embedded node only.
+   * @default []
+   */
+  routers?: string[]
+  /**
+   * Time allowed for the response headers of each router request.
+   * @default 30000
+   */
+  routerTimeoutMs?: number
+  /** Retries of router requests (network errors, 429, 5xx). @default fetchWithRetry's policy */
+  retry?: RetryPolicy
 }
 
 export interface IpnsPublishResult extends NamePublishResult {
@@ -44,99 +71,127 @@ export interface IpnsPublishResult extends NamePublishResult {
   name: string
   /** `/ipfs/<cid>` (CIDv1). */
   value: string
+  /** Always `updated`: every publish signs a new record, which also renews the name's lifetime. */
+  status: 'updated'
   sequence: bigint
   /** When the record stops being valid, RFC 3339 with nanoseconds. */
   validity: string
-  /** The keystore name of the key that signed it. */
+  /** The keystore name (or label) of the key that signed it. */
   key: string
   /** True when the key was made by this publish: a new name. */
   keyCreated: boolean
+  /** The routers that serve the record now (all configured ones, or the publish failed). */
+  routers: string[]
 }
 
-interface NormalizedIpnsInit {
-  key: string
-  lifetimeMs: number
-  ttlNs: bigint
+export interface IpnsPublisher extends NamePublisher<IpnsPublishResult> {
+  readonly kind: 'ipns'
+  /** The value of the valid record with the highest sequence on any router or in the local store; undefined when none (or no key yet). */
+  current(options?: AbortOptions): Promise<string | undefined>
+  /**
+   * Re-signs the name's current value (the valid record with the highest sequence on any
+   * router or in the local store) with a fresh lifetime and the next sequence: for a
+   * scheduled job, so a site that is not deployed for a month keeps resolving.
+   * Throws `NameError` when the name has no valid record anywhere.
+   */
+  republish(options?: NamePublishOptions): Promise<IpnsPublishResult>
 }
 
-function normalizeIpnsInit(init: IpnsInit): NormalizedIpnsInit {
+function normalizeIpnsInit(init: IpnsInit) {
   const lifetimeMs = init.lifetimeMs ?? IPNS_RECORD_LIFETIME_MS
   const ttlMs = init.ttlMs ?? IPNS_RECORD_TTL_MS
   if (!Number.isInteger(lifetimeMs) || lifetimeMs <= 0) throw new NameError(`ipns: \`lifetimeMs\` must be a positive whole number, got ${lifetimeMs}`)
   if (!Number.isInteger(ttlMs) || ttlMs < 0) throw new NameError(`ipns: \`ttlMs\` must be a whole number of 0 or more, got ${ttlMs}`)
-  return { key: init.key ?? DEFAULT_IPNS_KEY, lifetimeMs, ttlNs: BigInt(ttlMs) * 1_000_000n }
+  const timeoutMs = init.routerTimeoutMs
+  if (timeoutMs !== undefined && !(timeoutMs > 0)) throw new NameError(`ipns: \`routerTimeoutMs\` must be more than 0, got ${timeoutMs}`)
+  const urls = init.routers ?? []
+  return { key: init.key ?? DEFAULT_IPNS_KEY, lifetimeMs, ttlNs: BigInt(ttlMs) * 1_000_000n, urls, timeoutMs }
 }
 
-/** The sequence number of a new record: strictly above every one known to have been published. */
-export function nextSequence(...published: Array<bigint | undefined>): bigint {
-  // Sequences are uint64, so 0 is the lowest there can be. (Math.max does not take bigints.)
-  let highest = 0n
-  for (const sequence of published) if (sequence !== undefined && sequence > highest) highest = sequence
-  return highest + 1n
-}
-
-/** Publishes into the embedded node only: what `ipfs-publish start` serves at `<name>.ipns.localhost`. */
-export function createIpnsPublisher(components: IpnsComponents, init: IpnsInit = {}): NamePublisher<IpnsPublishResult> {
+export function createIpnsPublisher(components: IpnsComponents, init: IpnsInit = {}): IpnsPublisher {
   const options = normalizeIpnsInit(init)
-  components.keystore.path(options.key) // Throws now on a name the keystore cannot hold.
-  const records = localIpnsRecords(components.helia)
-  const resolver = ipnsResolver(components.helia)
+  const { keystore, privateKey } = components
+  if (privateKey === undefined) {
+    if (keystore === undefined) throw new NameError('ipns: give a keystore or a private key to sign with')
+    keystore.path(options.key) // Throws now on a name the keystore cannot hold.
+  } else if (privateKey.type !== 'Ed25519') {
+    throw new KeystoreError(`ipns key '${options.key}': only Ed25519 keys are used for IPNS names, got ${privateKey.type}`)
+  }
+  const routers = options.urls.map((url) =>
+    createIpnsRouter({ fetch: components.fetch }, { ...init.retry, url, ...(options.timeoutMs === undefined ? {} : { timeoutMs: options.timeoutMs }) }),
+  )
+  const duplicate = routers.find((r, i) => routers.findIndex((o) => o.url === r.url) !== i)
+  if (duplicate !== undefined) throw new NameError(`ipns: the router ${duplicate.url} is listed twice in \`routers\``)
+  const ctx: PublishContext = {
+    routers,
+    local: localIpnsRecords(components.helia),
+    resolver: ipnsResolver(components.helia),
+    lifetimeMs: options.lifetimeMs,
+    ttlNs: options.ttlNs,
+  }
+
+  type LoadedKey = { privateKey: PrivateKey; created: boolean }
+  /** For a publish: the key, created in the keystore on first use. */
+  async function signingKey(signal?: AbortSignal): Promise<LoadedKey> {
+    if (privateKey !== undefined) return { privateKey, created: false }
+    return (keystore as Keystore).getOrCreate(options.key, { signal })
+  }
+  /** For reading and republishing: the key, or undefined when the keystore has none (the name does not exist). */
+  async function existingKey(signal?: AbortSignal): Promise<LoadedKey | undefined> {
+    if (privateKey !== undefined) return { privateKey, created: false }
+    try {
+      return { privateKey: await (keystore as Keystore).get(options.key, { signal }), created: false }
+    } catch (err) {
+      if (err instanceof KeyNotFoundError) return undefined
+      throw err
+    }
+  }
+
+  async function run(
+    loaded: LoadedKey,
+    value: Parameters<typeof publishRecord>[3],
+    publishOptions: NamePublishOptions,
+  ): Promise<IpnsPublishResult> {
+    const keys = nameKeys(loaded.privateKey)
+    if (loaded.created) publishOptions.onProgress?.({ type: 'name:ipns:key-created', detail: { key: options.key, name: keys.name } })
+    const signed: SignedRecord = await publishRecord(ctx, loaded.privateKey, keys, value, { ...publishOptions, key: options.key })
+    const { sequence, validity, previous } = signed
+    const routerUrls = routers.map((r) => r.url)
+    return { name: keys.name, value: signed.value, previous, status: 'updated', sequence, validity, key: options.key, keyCreated: loaded.created, routers: routerUrls }
+  }
+
   return {
-    name: 'ipns (local)',
-    async publish(cid, publishOptions = {}) {
-      const { signal, onProgress } = publishOptions
-      const { privateKey, created } = await components.keystore.getOrCreate(options.key, { signal })
-      const name = ipnsName(privateKey)
-      if (created) onProgress?.({ type: 'name:ipns:key-created', detail: { key: options.key, name } })
-      const routingKey = multihashToIPNSRoutingKey(privateKey.publicKey.toMultihash())
-      const sequence = nextSequence(await storedSequence(records, routingKey, name, signal))
-      const record = await createIPNSRecord(privateKey, cid, sequence, options.lifetimeMs, { v1Compatible: true, ttlNs: options.ttlNs })
-      signal?.throwIfAborted()
-      await records.put(routingKey, marshalIPNSRecord(record), { signal })
-      const published = { key: options.key, name, value: record.value, sequence: sequence.toString(), validity: record.validity }
-      onProgress?.({ type: 'name:ipns:published', detail: published })
-      await checkResolves(resolver, privateKey, record.value, sequence, publishOptions)
-      return { name, value: record.value, sequence, validity: record.validity, key: options.key, keyCreated: created }
+    kind: 'ipns',
+    name: `ipns ${options.key} (${routers.length === 0 ? 'local' : routers.map((r) => r.url).join(', ')})`,
+    async current(currentOptions: AbortOptions = {}) {
+      const loaded = await existingKey(currentOptions.signal)
+      if (loaded === undefined) return undefined
+      const seen = await readEverywhere(routers, ctx.local, nameKeys(loaded.privateKey), currentOptions)
+      return currentRecord(seen)?.value
+    },
+    async publish(cid: CID, publishOptions = {}) {
+      publishOptions.signal?.throwIfAborted()
+      return run(await signingKey(publishOptions.signal), () => `/ipfs/${cid.toV1()}`, publishOptions)
+    },
+    async republish(publishOptions = {}) {
+      const loaded = await existingKey(publishOptions.signal)
+      const where = routers.length === 0 ? 'in the local store' : `on ${routers.map((r) => r.url).join(', ')} or in the local store`
+      if (loaded === undefined) {
+        throw new NameError(`there is no IPNS key named '${options.key}', so there is nothing to republish; publish a CID first or import the key`)
+      }
+      return run(
+        loaded,
+        (current) => {
+          if (current?.value !== undefined) return current.value
+          const name = ipnsName(loaded.privateKey)
+          throw new NameError(`${name} has no valid record ${where} (none, or all expired), so there is no value to republish; publish a CID first`)
+        },
+        publishOptions,
+      )
     },
   }
 }
 
-/** The sequence of the record stored for the key, if any. */
-async function storedSequence(records: LocalIpnsRecords, routingKey: Uint8Array, name: string, signal?: AbortSignal): Promise<bigint | undefined> {
-  const stored = await records.get(routingKey, { signal })
-  if (stored === undefined) return undefined
-  try {
-    return unmarshalIPNSRecord(stored).sequence
-  } catch (err) {
-    // Without its sequence, a new record could be older than one already out there.
-    throw new NameError(`the IPNS record stored for ${name} in the node's datastore is unreadable, so the next sequence number is unknown`, {
-      cause: err,
-    })
-  }
-}
-
-/** Resolves the name afresh (`nocache`: the record is validated, not taken from a cache) and compares. */
-async function checkResolves(
-  resolver: ReturnType<typeof ipnsResolver>,
-  privateKey: PrivateKey,
-  value: string,
-  sequence: bigint,
-  options: NamePublishOptions,
-): Promise<void> {
-  const name = ipnsName(privateKey)
-  let resolved: { value: string; sequence: bigint | undefined } | undefined
-  try {
-    for await (const result of resolver.resolve(privateKey.publicKey.toMultihash(), { nocache: true, signal: options.signal })) {
-      resolved = { value: result.value, sequence: result.record.sequence }
-      break
-    }
-  } catch (err) {
-    options.signal?.throwIfAborted()
-    throw new NameError(`the IPNS record just published for ${name} does not resolve: ${(err as Error).message}`, { cause: err })
-  }
-  if (resolved === undefined || resolved.value !== value || resolved.sequence !== sequence) {
-    const got = resolved === undefined ? 'nothing' : `${resolved.value} (sequence ${resolved.sequence})`
-    throw new NameError(`${name} resolves to ${got}, not to the ${value} (sequence ${sequence}) just published; publish again`)
-  }
-  options.onProgress?.({ type: 'name:ipns:resolved', detail: { name, value: resolved.value, sequence: sequence.toString() } })
+function nameKeys(privateKey: PrivateKey): NameKeys {
+  return { name: ipnsName(privateKey), routingKey: multihashToIPNSRoutingKey(privateKey.publicKey.toMultihash()) }
 }

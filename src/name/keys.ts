@@ -2,16 +2,21 @@
  * The IPNS keystore: named libp2p Ed25519 private keys, one protobuf file per key at
  * `<store>/keys/<name>.key`, mode 0600, beside the node's own `peer.key`. A key is the
  * IPNS name itself: lose it and the name can never be moved again, so a key file is never
- * replaced, never printed, and refused when other users can read it.
+ * replaced (unless `key import --force` asks for exactly that), never printed (except by
+ * `key export`, for a CI secret), and refused when other users can read it.
  */
-import { readdir } from 'node:fs/promises'
+import { readdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
+import { privateKeyFromProtobuf, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import type { PrivateKey } from '@libp2p/interface'
 import { base36 } from 'multiformats/bases/base36'
 import { IPNS_KEY_FILE_EXTENSION, NODE_KEYS_DIR, NODE_PEER_KEY_FILE } from '../constants.ts'
 import { KeyNotFoundError, KeystoreError } from '../errors.ts'
 import type { AbortOptions } from '../events.ts'
 import { isMissing, type KeyFileKind, loadOrCreateKeyFile, readKeyFile, writeKeyFile } from '../node/keys.ts'
+
+/** Standard base64 with its padding (what `key export` prints); URL-safe text is refused rather than guessed at. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/
 
 /** Letters, digits, `.`, `_`, `-`; a name is a file name, so nothing that could leave the folder. */
 const KEY_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/
@@ -40,6 +45,11 @@ export interface Keystore {
   getOrCreate(key: string, options?: AbortOptions): Promise<{ privateKey: PrivateKey; created: boolean }>
   /** Adds a key under a new name; refuses to replace one. */
   add(key: string, privateKey: PrivateKey, options?: AbortOptions): Promise<void>
+  /**
+   * Puts a key under a name, replacing the one there (in one rename: never half a key).
+   * Returns the replaced key when it was readable. Only for an explicit `--force`.
+   */
+  replace(key: string, privateKey: PrivateKey, options?: AbortOptions): Promise<PrivateKey | undefined>
   /** Every key with its IPNS name, by key name. */
   list(options?: AbortOptions): Promise<KeystoreEntry[]>
 }
@@ -47,6 +57,29 @@ export interface Keystore {
 /** The IPNS name of a key: what goes in `/ipns/<name>` and `<name>.ipns.<gateway>`. */
 export function ipnsName(privateKey: PrivateKey): string {
   return privateKey.publicKey.toCID().toString(base36)
+}
+
+/** A key as text for a CI secret: base64 of the libp2p private key protobuf (what `key export` prints). */
+export function keyToBase64(privateKey: PrivateKey): string {
+  return Buffer.from(privateKeyToProtobuf(privateKey)).toString('base64')
+}
+
+/**
+ * The key a CI secret holds (`key export`'s output). `source` names where it came from
+ * (`the environment variable IPNS_KEY`) in messages, which never quote the text itself.
+ */
+export function keyFromBase64(text: string, source = 'the key'): PrivateKey {
+  const compact = text.replace(/\s+/g, '')
+  if (compact === '') throw new KeystoreError(`${source} is empty; it should hold the output of 'ipfs-publish key export NAME'`)
+  if (!BASE64.test(compact)) throw new KeystoreError(`${source} is not base64; it should hold the output of 'ipfs-publish key export NAME'`)
+  let privateKey: PrivateKey
+  try {
+    privateKey = privateKeyFromProtobuf(Buffer.from(compact, 'base64'))
+  } catch (err) {
+    throw new KeystoreError(`${source} is base64 but not a libp2p private key; export it again with 'ipfs-publish key export NAME'`, { cause: err })
+  }
+  if (privateKey.type !== 'Ed25519') throw new KeystoreError(`${source} is a ${privateKey.type} key; IPNS names here use Ed25519 keys only`)
+  return privateKey
 }
 
 /** The keystore of a project store folder (`.ipfs-publish/keys`). */
@@ -84,6 +117,22 @@ export function createKeystore(dir: string): Keystore {
         if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err
         throw new KeystoreError(`an IPNS key named '${key}' exists already (${file}); choose another name`, { cause: err })
       }
+    },
+    async replace(key, privateKey, options = {}) {
+      options.signal?.throwIfAborted()
+      if (privateKey.type !== 'Ed25519') throw new KeystoreError(`IPNS key '${key}': only Ed25519 keys are kept, got ${privateKey.type}`)
+      const file = path(key)
+      const previous = await readKeyFile(file, IPNS_KEY).catch(() => undefined)
+      // Written whole (0600) beside the key first, then renamed over it: a crash leaves one key or the other.
+      const staged = `${file}.${process.pid}.replace`
+      await rm(staged, { force: true })
+      try {
+        await writeKeyFile(staged, privateKey)
+        await rename(staged, file)
+      } finally {
+        await rm(staged, { force: true })
+      }
+      return previous
     },
     async list(options = {}) {
       options.signal?.throwIfAborted()

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { generateKeyPair, privateKeyToProtobuf } from '@libp2p/crypto/keys'
 import { KeyNotFoundError, KeystoreError } from '../../src/errors.ts'
-import { ipnsName, openKeystore } from '../../src/name/index.ts'
+import { ipnsName, keyFromBase64, keyToBase64, openKeystore } from '../../src/name/index.ts'
 import { openNode, peerKeyPath } from '../../src/node/index.ts'
 
 let dir: string
@@ -107,5 +107,35 @@ describe('openKeystore', () => {
     const keys = openKeystore(freshStore('aborted'))
     await assert.rejects(keys.getOrCreate('site', { signal: AbortSignal.abort() }), { name: 'AbortError' })
     assert.deepEqual(await keys.list(), [])
+  })
+})
+
+describe('keyToBase64 / keyFromBase64', () => {
+  it('round-trips a key through the text of a CI secret, whitespace and line breaks included', async () => {
+    const key = await generateKeyPair('Ed25519')
+    const text = keyToBase64(key)
+    assert.equal(text, Buffer.from(privateKeyToProtobuf(key)).toString('base64'))
+    assert.ok(keyFromBase64(text).equals(key))
+    assert.ok(keyFromBase64(`  ${text.slice(0, 40)}\n${text.slice(40)}\n`).equals(key))
+  })
+
+  it('names the source, never the text, when it is not a key', () => {
+    assert.throws(() => keyFromBase64('', 'the environment variable IPNS_KEY'), { name: 'KeystoreError', message: /^the environment variable IPNS_KEY is empty/ })
+    assert.throws(() => keyFromBase64('s3cr3t-but-wrong'), (err: Error) => /not base64/.test(err.message) && !err.message.includes('s3cr3t'))
+  })
+})
+
+describe('Keystore.replace', () => {
+  it('puts a key over an existing one with mode 0600, returns the old one, and leaves no staging file', async () => {
+    const store = freshStore('replace')
+    const keys = openKeystore(store)
+    const { privateKey: old } = await keys.getOrCreate('site')
+    const next = await generateKeyPair('Ed25519')
+    const replaced = await keys.replace('site', next)
+    assert.ok(replaced?.equals(old))
+    assert.ok((await keys.get('site')).equals(next))
+    assert.equal((await stat(keys.path('site'))).mode & 0o777, 0o600)
+    assert.deepEqual(await readdir(join(store, 'keys')), ['site.key'])
+    assert.equal(await keys.replace('fresh', next), undefined, 'nothing to replace is fine too')
   })
 })
