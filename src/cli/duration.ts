@@ -1,14 +1,9 @@
+import { durationMs } from '../duration.ts'
 import { UsageError } from '../errors.ts'
 
-const UNITS: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }
-
-/** Parses `90s`, `10m`, `1h30m`, `7d` or a bare number of seconds into milliseconds. */
+/** A command-line duration (`--timeout 10m`) in milliseconds; a usage error names the option. */
 export function parseDuration(text: string, option: string): number {
-  const trimmed = text.trim()
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000)
-  const parts = [...trimmed.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h|d)/g)]
-  if (parts.length === 0 || parts.map((p) => p[0]).join('') !== trimmed) {
-    throw new UsageError(`${option}: expected a duration such as 90s, 10m, 1h30m or 7d, got '${text}'`)
-  }
-  return Math.round(parts.reduce((sum, p) => sum + Number(p[1]) * UNITS[p[2]!]!, 0))
+  const ms = durationMs(text)
+  if (ms === undefined) throw new UsageError(`${option}: expected a duration such as 90s, 10m, 1h30m or 7d, got '${text}'`)
+  return ms
 }

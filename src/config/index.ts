@@ -4,6 +4,9 @@ import { DEFAULT_CONFIG_FILES, DEFAULT_NODE_LISTEN, DEFAULT_OUT_DIR, DEFAULT_SIT
 import { ConfigError } from '../errors.ts'
 import { arrayOf, boolean, multiaddrString, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
 import { pathExists } from '../fs.ts'
+import { checkTargets, defaultTargets, type ResolvedTarget, type TargetConfig } from './targets.ts'
+
+export type { LocalTargetConfig, PinningServiceTargetConfig, ResolvedTarget, StorachaTargetConfig, TargetConfig } from './targets.ts'
 
 export const CID_PROFILES = ['unixfs-v1-2025', 'unixfs-v0-2015'] as const
 export type CidProfileName = (typeof CID_PROFILES)[number]
@@ -67,6 +70,12 @@ export interface PublishConfig {
      */
     bootstrap?: string[]
   }
+  /**
+   * Where the site is pinned, all at once: the embedded node, Pinning Service API endpoints.
+   * Tokens are never written here: `tokenEnv` names the environment variable that holds one.
+   * @default [{ name: 'local', type: 'local' }]
+   */
+  targets?: TargetConfig[]
 }
 
 /** The configuration with defaults applied and every path absolute. */
@@ -79,6 +88,7 @@ export interface ResolvedConfig {
   pack: { profile: CidProfileName; hidden: boolean }
   store: string
   node: { listen: string[]; announce: string[]; bootstrap: string[] }
+  targets: ResolvedTarget[]
 }
 
 /** Identity helper that gives a config file type checking and editor completion. */
@@ -99,11 +109,12 @@ const checkConfig = object({
       bootstrap: optional(arrayOf(multiaddrString({ peer: true }))),
     }),
   ),
+  targets: checkTargets,
 })
 
 /** Validates a raw config value and applies defaults. Messages name the option and the file. */
 export async function normalizeConfig(raw: unknown, file: string | undefined, cwd: string): Promise<ResolvedConfig> {
-  let config: PublishConfig
+  let config: Omit<PublishConfig, 'targets'> & { targets?: ResolvedTarget[] }
   try {
     config = checkConfig(raw, '')
   } catch (err) {
@@ -125,6 +136,7 @@ export async function normalizeConfig(raw: unknown, file: string | undefined, cw
       announce: config.node?.announce ?? [],
       bootstrap: config.node?.bootstrap ?? [],
     },
+    targets: config.targets ?? defaultTargets(),
   }
 }
 

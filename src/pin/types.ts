@@ -29,6 +29,12 @@ export interface PinRequest {
   origins: string[]
   /** When a preview pin may be dropped, where the target supports expiry; otherwise `prune` does it. */
   expiresAt?: Date
+  /**
+   * CIDs the site's names point at now (the live site). A target never replaces or removes a
+   * pin of these. When not given, every `pinned` pin of the same name is treated as possibly
+   * live, so only failed or unfinished ones are replaced (see pinning-service-replace.ts).
+   */
+  live?: string[]
 }
 
 export type PinStatus = 'queued' | 'pinning' | 'pinned' | 'failed'
@@ -41,6 +47,8 @@ export interface PinResult {
   requestid?: string
   /** Why it failed, in words that say what to do. Never contains a secret. */
   error?: string
+  /** The failure's `code` (`ERR_PIN_UNAUTHORIZED`, ...), for scripts. */
+  code?: string
   timeMs: number
   /** The earlier pin this one replaced (production), whose blocks were kept by the replace. */
   replaced?: string
@@ -66,6 +74,16 @@ export type PinProgressEvents =
   | ProgressEvent<'pin:upload', { target: string; bytes: number; totalBytes: number }>
   | ProgressEvent<'pin:retry', { target: string; attempt: number; delayMs: number; reason: string }>
   | ProgressEvent<'pin:done', { target: string; cid: string; status: 'pinned' | 'failed'; timeMs: number; error?: string }>
+  /** A pin already at the target was found (a re-run) or an earlier one is being replaced. */
+  | ProgressEvent<'pin:existing', { target: string; cid: string; requestid: string }>
+  | ProgressEvent<'pin:replace', { target: string; cid: string; replaces: string; replacedCid: string }>
+  /** A connection to one of the service's `delegates`, so it can fetch from us at once (best effort). */
+  | ProgressEvent<'pin:delegate', { target: string; address: string; ok: boolean; error?: string }>
+
+/** One `prune:remove` per pin removed (or, with `dryRun`, that would be). */
+export type PruneProgressEvents =
+  | ProgressEvent<'prune:list', { target: string; pins: number }>
+  | ProgressEvent<'prune:remove', { target: string; requestid: string; cid: string; name: string | undefined; dryRun: boolean }>
 
 export interface PinOptions extends AbortOptions, ProgressOptions<PinProgressEvents> {}
 

@@ -4,7 +4,10 @@ import { diffCommand } from './diff.ts'
 import { gcCommand } from './gc.ts'
 import { keyCommand } from './key.ts'
 import { packCommand } from './pack.ts'
+import { pinCommand } from './pin.ts'
+import { pinServerCommand } from './pin-server.ts'
 import { pinsCommand } from './pins.ts'
+import { pruneCommand } from './prune.ts'
 import { republishCommand } from './republish.ts'
 import { serveCommand } from './serve.ts'
 import { startCommand } from './start.ts'
@@ -12,4 +15,4 @@ import { unpinCommand } from './unpin.ts'
 import { verifyCommand } from './verify.ts'
 
 /** Every command, in the order `--help` lists them (the order of the pipeline). */
-export const commands: Command[] = [startCommand, buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, gcCommand, serveCommand, republishCommand, keyCommand]
+export const commands: Command[] = [startCommand, buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, pinCommand, pruneCommand, gcCommand, serveCommand, pinServerCommand, republishCommand, keyCommand]
