@@ -2,10 +2,12 @@ import { dirname, isAbsolute, resolve } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { DEFAULT_CONFIG_FILES, DEFAULT_NODE_LISTEN, DEFAULT_OUT_DIR, DEFAULT_SITE_DIR, DEFAULT_STORE_DIR } from '../constants.ts'
 import { ConfigError } from '../errors.ts'
-import { arrayOf, boolean, multiaddrString, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
+import { arrayOf, boolean, httpUrl, multiaddrString, nonEmptyString, object, oneOf, optional, ValidationError } from './validate.ts'
 import { pathExists } from '../fs.ts'
+import { checkNames, type NameConfig, type ResolvedName } from './names.ts'
 import { checkTargets, defaultTargets, type ResolvedTarget, type TargetConfig } from './targets.ts'
 
+export type { DnslinkNameConfig, IpnsNameConfig, NameConfig, ResolvedDnslinkName, ResolvedIpnsName, ResolvedName } from './names.ts'
 export type { LocalTargetConfig, PinningServiceTargetConfig, ResolvedTarget, StorachaTargetConfig, TargetConfig } from './targets.ts'
 
 export const CID_PROFILES = ['unixfs-v1-2025', 'unixfs-v0-2015'] as const
@@ -76,6 +78,20 @@ export interface PublishConfig {
    * @default [{ name: 'local', type: 'local' }]
    */
   targets?: TargetConfig[]
+  /**
+   * The names moved to a new CID once every required target pinned it and `gateways`
+   * fetched it back whole: the site's IPNS name, DNSLink records. Secrets are named by
+   * environment variable (`keyEnv`, `secretEnv`, `tokenEnv`), never written here.
+   * @default [] (`start` still publishes the local IPNS name of the key `site`)
+   */
+  names?: NameConfig[]
+  /**
+   * Trustless gateways (`https://trustless-gateway.link`, a pinning service's gateway)
+   * that `deploy` fetches the whole DAG back from before any name moves, and whose URLs
+   * it prints. None is built in.
+   * @default [] (verify through the embedded node's local gateway, which proves only the local copy)
+   */
+  gateways?: string[]
 }
 
 /** The configuration with defaults applied and every path absolute. */
@@ -89,6 +105,8 @@ export interface ResolvedConfig {
   store: string
   node: { listen: string[]; announce: string[]; bootstrap: string[] }
   targets: ResolvedTarget[]
+  names: ResolvedName[]
+  gateways: string[]
 }
 
 /** Identity helper that gives a config file type checking and editor completion. */
@@ -110,11 +128,13 @@ const checkConfig = object({
     }),
   ),
   targets: checkTargets,
+  names: checkNames,
+  gateways: optional(arrayOf(httpUrl)),
 })
 
 /** Validates a raw config value and applies defaults. Messages name the option and the file. */
 export async function normalizeConfig(raw: unknown, file: string | undefined, cwd: string): Promise<ResolvedConfig> {
-  let config: Omit<PublishConfig, 'targets'> & { targets?: ResolvedTarget[] }
+  let config: Omit<PublishConfig, 'targets' | 'names'> & { targets?: ResolvedTarget[]; names?: ResolvedName[] }
   try {
     config = checkConfig(raw, '')
   } catch (err) {
@@ -137,9 +157,11 @@ export async function normalizeConfig(raw: unknown, file: string | undefined, cw
       bootstrap: config.node?.bootstrap ?? [],
     },
     targets: config.targets ?? defaultTargets(),
+    names: config.names ?? [],
+    // Without a trailing slash, so `${gateway}/ipfs/<cid>` is always well formed.
+    gateways: (config.gateways ?? []).map((g) => g.replace(/\/+$/, '')),
   }
 }
-
 
 async function findProjectRoot(start: string): Promise<string> {
   for (let dir = start; ; dir = dirname(dir)) {

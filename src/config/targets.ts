@@ -5,8 +5,7 @@
  * Secrets are never in the config: an entry names the environment variable that holds one.
  */
 import { DEFAULT_PIN_TARGETS, PIN_TIMEOUT_MS, STORACHA_MIN_SHARD_SIZE, STORACHA_SHARD_SIZE } from '../constants.ts'
-import { durationMs } from '../duration.ts'
-import { boolean, type Check, httpUrl, integer, nonEmptyString, object, optional, ValidationError } from './validate.ts'
+import { boolean, type Check, duration, envName, httpUrl, integer, nonEmptyString, object, optional, ValidationError } from './validate.ts'
 
 interface TargetConfigBase {
   /** How the target is called in output and in `--target NAME`: letters, digits, `.`, `_`, `-`. */
@@ -110,7 +109,6 @@ export interface ResolvedStorachaTarget {
 export type ResolvedTarget = ResolvedLocalTarget | ResolvedPinningServiceTarget | ResolvedStorachaTarget
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/
 
 const targetName: Check<string> = (v, p) => {
   const name = nonEmptyString(v, p)
@@ -118,13 +116,6 @@ const targetName: Check<string> = (v, p) => {
   return name
 }
 
-const envName: Check<string> = (v, p) => {
-  const name = nonEmptyString(v, p)
-  if (!ENV_NAME.test(name)) {
-    throw new ValidationError(p, `must be the NAME of an environment variable (such as PINATA_TOKEN) that holds the token, not the token itself`)
-  }
-  return name
-}
 
 /** A Pinning Service API base URL: http(s), no credentials in it (they would end up in logs). */
 const endpointUrl: Check<string> = (v, p) => {
@@ -136,13 +127,6 @@ const endpointUrl: Check<string> = (v, p) => {
   return href.replace(/\/+$/, '')
 }
 
-const duration: Check<number> = (v, p) => {
-  const text = nonEmptyString(v, p)
-  const ms = durationMs(text)
-  if (ms === undefined) throw new ValidationError(p, `must be a duration such as 90s, 10m or 1h, got '${text}'`)
-  if (ms <= 0) throw new ValidationError(p, 'must be longer than 0')
-  return ms
-}
 
 /** A DID such as `did:web:up.example.org`. */
 const did: Check<string> = (v, p) => {

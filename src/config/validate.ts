@@ -4,6 +4,7 @@
  * the caller adds the file name.
  */
 import { multiaddr } from '@multiformats/multiaddr'
+import { durationMs } from '../duration.ts'
 
 export type Check<T> = (value: unknown, path: string) => T
 
@@ -81,6 +82,27 @@ export function multiaddrString(options: { peer?: boolean } = {}): Check<string>
     }
     return v
   }
+}
+
+/** A duration such as `90s`, `10m`, `1h` or `30d`, in milliseconds (more than 0). */
+export const duration: Check<number> = (v, p) => {
+  const text = nonEmptyString(v, p)
+  const ms = durationMs(text)
+  if (ms === undefined) throw new ValidationError(p, `must be a duration such as 90s, 10m or 1h, got '${text}'`)
+  if (ms <= 0) throw new ValidationError(p, 'must be longer than 0')
+  return ms
+}
+
+/**
+ * The NAME of an environment variable that holds a secret. Config files are committed,
+ * so the secret itself never belongs in one.
+ */
+export const envName: Check<string> = (v, p) => {
+  const name = nonEmptyString(v, p)
+  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name)) {
+    throw new ValidationError(p, 'must be the NAME of an environment variable (such as PINATA_TOKEN) that holds the secret, not the secret itself')
+  }
+  return name
 }
 
 export function arrayOf<T>(item: Check<T>): Check<T[]> {

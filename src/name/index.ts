@@ -53,3 +53,4 @@ export {
   type Rfc2136Init,
   type TsigAlgorithm,
 } from './dnslink/index.ts'
+export { createNamePublishers, type NameComponents } from './from-config.ts'

@@ -1,10 +1,11 @@
-import { CID } from 'multiformats/cid'
+import type { CID } from 'multiformats/cid'
 import { UsageError } from '../../errors.ts'
 import { blockstorePath, openBlockstore } from '../../node/blockstore/index.ts'
 import { diff } from '../../pack/index.ts'
 import type { Command } from '../command.ts'
 import { EXIT_OK } from '../exit.ts'
 import { formatBytes } from '../output.ts'
+import { parseCidArg } from '../cid.ts'
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -16,7 +17,7 @@ Both DAGs must be in the local store (pack them first). The new blocks are the
 ones NEW has and OLD lacks: what an upload of NEW must send to a place that has OLD.`,
   async run({ positionals, config, output, signal }) {
     if (positionals.length !== 2) throw new UsageError(`diff needs two CIDs, OLD_CID and NEW_CID, got ${positionals.length}`)
-    const [oldCid, newCid] = positionals.map((text, i) => parseCid(text, i === 0 ? 'OLD_CID' : 'NEW_CID')) as [CID, CID]
+    const [oldCid, newCid] = positionals.map((text, i) => parseCidArg(text, i === 0 ? 'OLD_CID' : 'NEW_CID', 'ipfs-publish diff bafy... bafy...')) as [CID, CID]
     const cfg = await config()
     const store = await openBlockstore({ path: blockstorePath(cfg.store) })
     let result: Awaited<ReturnType<typeof diff>>
@@ -48,10 +49,3 @@ ones NEW has and OLD lacks: what an upload of NEW must send to a place that has 
   },
 }
 
-function parseCid(text: string, name: string): CID {
-  try {
-    return CID.parse(text)
-  } catch {
-    throw new UsageError(`${name} is not a CID: '${text}'`)
-  }
-}

@@ -3,6 +3,7 @@ import { buildCommand } from './build.ts'
 import { diffCommand } from './diff.ts'
 import { gcCommand } from './gc.ts'
 import { keyCommand } from './key.ts'
+import { nameCommand } from './name.ts'
 import { packCommand } from './pack.ts'
 import { pinCommand } from './pin.ts'
 import { pinServerCommand } from './pin-server.ts'
@@ -15,4 +16,4 @@ import { unpinCommand } from './unpin.ts'
 import { verifyCommand } from './verify.ts'
 
 /** Every command, in the order `--help` lists them (the order of the pipeline). */
-export const commands: Command[] = [startCommand, buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, pinCommand, pruneCommand, gcCommand, serveCommand, pinServerCommand, republishCommand, keyCommand]
+export const commands: Command[] = [startCommand, buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, pinCommand, pruneCommand, nameCommand, gcCommand, serveCommand, pinServerCommand, republishCommand, keyCommand]

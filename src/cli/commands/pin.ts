@@ -1,4 +1,3 @@
-import type { CID } from 'multiformats/cid'
 import type { ResolvedTarget } from '../../config/index.ts'
 import { UsageError } from '../../errors.ts'
 import type { PinAllResult, PinProgressEvents, PinTargetResult } from '../../pin/index.ts'
@@ -6,15 +5,7 @@ import type { Command } from '../command.ts'
 import { EXIT_FAILURE, EXIT_OK } from '../exit.ts'
 import type { Output } from '../output.ts'
 import { currentCids, needsNetwork, openPinners, pinName, selectTargets, siteName } from './pin-targets.ts'
-
-function parseCid(text: string | undefined, CIDClass: typeof CID): CID {
-  if (text === undefined) throw new UsageError("pin takes one CID, e.g. 'ipfs-publish pin bafy...' (the CID 'ipfs-publish pack' printed)")
-  try {
-    return CIDClass.parse(text)
-  } catch {
-    throw new UsageError(`'${text}' is not a CID`)
-  }
-}
+import { parseCidArg } from '../cid.ts'
 
 function seconds(ms: number): string {
   return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
@@ -87,9 +78,8 @@ production version replaces an earlier one that is not live (--current says whic
 CID is live; without it, no pinned version is replaced and 'prune' tidies up).
 Exits 1 if a required target did not reach 'pinned'.`,
   async run({ values, positionals, config, output, signal }) {
-    const { CID } = await import('multiformats/cid')
     if (positionals.length > 1) throw new UsageError(`pin takes one CID, got ${positionals.length}`)
-    const cid = parseCid(positionals[0], CID)
+    const cid = parseCidArg(positionals[0], 'CID', 'ipfs-publish pin bafy...')
     const cfg = await config()
     const targets = selectTargets(cfg, values)
     const site = siteName(cfg, values)
