@@ -55,18 +55,45 @@ export { createNode, type EmbeddedNode, type LocalPin, type NodeInit, openNode }
 export { createGateway, type Gateway, type GatewayInit, gatewayUrls } from './gateway/index.ts'
 export { type GatewayVerifyResult, type VerifyOptions, type VerifyResult, verify } from './gateway/verify.ts'
 
+// Stage: pin
+export {
+  createLocalPinner,
+  createPinners,
+  createPinningServicePinner,
+  createStorachaPinner,
+  type Pinner,
+  type PinRequest,
+  type PinResult,
+  type PinAllResult,
+  pinAll,
+  prune,
+  type RemotePin,
+} from './pin/index.ts'
+export { createPinServer, type PinServer, type PinServerInit } from './pin/server/index.ts'
+
 // Stage: name
 export {
+  createCloudflareDnslink,
+  createDnsimpleDnslink,
   createIpnsPublisher,
   createKeystore,
+  createNamePublishers,
+  createRfc2136Dnslink,
+  type IpnsComponents,
   type IpnsInit,
+  type IpnsPublisher,
   type IpnsPublishResult,
   ipnsName,
   type Keystore,
+  keyFromBase64,
+  keyToBase64,
   type NamePublisher,
   type NamePublishResult,
   openKeystore,
 } from './name/index.ts'
+
+// Reporting a deploy to GitHub Actions (step summary, outputs, commit status, PR comment)
+export { type DeploySummary, detectGitHubActions, type GitHubContext, reportDeploy } from './github/index.ts'
 
 // The embedded default: the whole pipeline on this machine (`ipfs-publish start`)
 export { type LocalSite, type LocalUrls, type StartLocalOptions, startLocal } from './local.ts'
