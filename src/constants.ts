@@ -296,3 +296,9 @@ export const GITHUB_COMMENTS_PER_PAGE = 100
 
 /** How a `GITHUB_OUTPUT` heredoc delimiter starts (as @actions/core writes it); a random UUID follows. */
 export const GITHUB_OUTPUT_DELIMITER_PREFIX = 'ghadelimiter_'
+
+/** Deploy records live in `<store>/deploys/<site>.json`: the production history and the previews. */
+export const DEPLOY_RECORD_DIR = 'deploys'
+
+/** Production deploys kept in a site's deploy record, newest first (older ones are dropped). */
+export const DEPLOY_HISTORY_MAX = 50

@@ -256,3 +256,15 @@ export class PinServiceUnavailableError extends PinError {
   override name = 'PinServiceUnavailableError'
   override readonly code = 'ERR_PIN_UNAVAILABLE'
 }
+
+/** A deploy could not start or run: bad options, an unreadable deploy record, ... */
+export class DeployError extends IpfsPublishError {
+  override name = 'DeployError'
+  override readonly code: string = 'ERR_DEPLOY'
+}
+
+/** A CAR given to `deploy --car` was refused: a block that does not match its CID, not exactly one root, or an incomplete DAG. */
+export class CarImportError extends DeployError {
+  override name = 'CarImportError'
+  override readonly code = 'ERR_CAR_INVALID'
+}

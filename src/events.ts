@@ -95,6 +95,23 @@ export type LocalProgressEvents =
   | ProgressEvent<'local:packed', { cid: string; files: number; bytes: number; blocks: number; newBlocks: number; newBytes: number }>
   | ProgressEvent<'local:listening', { url: string; port: number }>
 
+/** The stages of `deploy`, each announced as it begins. */
+export type DeployStage = 'node' | 'build' | 'pack' | 'car' | 'previous' | 'pin' | 'verify' | 'name' | 'record'
+
+/**
+ * `deploy:stage` when a stage begins; `deploy:warning` for what the user should know but
+ * does not stop the run (a verification through the local gateway only); `deploy:name`
+ * once per name published (or failed); `deploy:done` at the end, ok or not.
+ */
+export type DeployProgressEvents =
+  | ProgressEvent<'deploy:stage', { stage: DeployStage }>
+  | ProgressEvent<'deploy:built', { files: number; pages: number; posts: number; bytes: number }>
+  | ProgressEvent<'deploy:packed', { cid: string; source: 'build' | 'car'; files: number; bytes: number; blocks: number }>
+  | ProgressEvent<'deploy:incremental', { previous: string | undefined; newBlocks: number; newBytes: number; reusedBytes: number }>
+  | ProgressEvent<'deploy:warning', { message: string }>
+  | ProgressEvent<'deploy:name', { kind: string; name: string; status: 'updated' | 'unchanged' | 'failed'; value: string; previous?: string; error?: string }>
+  | ProgressEvent<'deploy:done', { cid: string; ok: boolean; stage?: DeployStage; error?: string }>
+
 export type AnyProgressEvent =
   | BuildProgressEvents
   | PackProgressEvents
@@ -103,6 +120,7 @@ export type AnyProgressEvent =
   | GatewayProgressEvents
   | NameProgressEvents
   | LocalProgressEvents
+  | DeployProgressEvents
 
 /** Every long operation takes these. */
 export interface AbortOptions {

@@ -98,5 +98,15 @@ export { type DeploySummary, detectGitHubActions, type GitHubContext, reportDepl
 // The embedded default: the whole pipeline on this machine (`ipfs-publish start`)
 export { type LocalSite, type LocalUrls, type StartLocalOptions, startLocal } from './local.ts'
 
+// The whole pipeline against the configured targets and names, under the safety rule (`ipfs-publish deploy`)
+export {
+  type DeployNameResult,
+  type DeployOptions,
+  type DeployResult,
+  type DeployTargetResult,
+  deploy,
+  toDeploySummary,
+} from './deploy/index.ts'
+
 export * from './errors.ts'
 export type * from './events.ts'

@@ -9,7 +9,8 @@ import { basename } from 'node:path'
 import type { CID } from 'multiformats/cid'
 import type { ResolvedConfig } from './config/index.ts'
 import { DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT, DEFAULT_IPNS_KEY } from './constants.ts'
-import { NotRetrievableError, PackError } from './errors.ts'
+import { NotRetrievableError } from './errors.ts'
+import { gitHead } from './git.ts'
 import type {
   AbortOptions,
   BuildProgressEvents,
@@ -26,7 +27,7 @@ import { type VerifyResult, verify } from './gateway/verify.ts'
 import { createIpnsPublisher, type IpnsPublishResult, openKeystore } from './name/index.ts'
 import { type EmbeddedNode, type LocalPin, openNode } from './node/index.ts'
 import { type PackResult, pack } from './pack/index.ts'
-import { build } from './render/build.ts'
+import { buildForPack } from './site-build.ts'
 
 export type StartLocalProgressEvents =
   | LocalProgressEvents
@@ -109,7 +110,9 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSite>
   try {
     // Made first so that a bad --key fails before the build, not after it.
     const publisher = createIpnsPublisher({ helia: node.helia, keystore: openKeystore(config.store) }, { key: options.key ?? DEFAULT_IPNS_KEY })
-    const built = await buildSite(options, emit)
+    emit({ type: 'local:stage', detail: { stage: 'build' } })
+    const built = await buildForPack({ config, signal, onProgress: emit })
+    emit({ type: 'local:built', detail: built.summary })
     emit({ type: 'local:stage', detail: { stage: 'pack' } })
     const packed = await pack(built.source, {
       blockstore: node.helia.blockstore,
@@ -176,37 +179,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSite>
   }
 }
 
-interface Built {
-  source: Parameters<typeof pack>[0]
-  summary: LocalSite['build']
-}
-
-/** Renders in memory (or runs `build.command`) and returns what to pack. */
-async function buildSite(options: StartLocalOptions, emit: (event: StartLocalProgressEvents) => void): Promise<Built> {
-  const { config, signal } = options
-  emit({ type: 'local:stage', detail: { stage: 'build' } })
-  const { site, root } = config
-  const { out, command } = config.build
-  // In memory: the files go straight into the store, and dist/ is left as it was.
-  const built = await build({ site, out, command, root, dryRun: true, signal, onProgress: emit })
-  const source = built.output ?? built.outDir
-  if (source === undefined) throw new PackError('the build produced neither files nor an output folder; check build.command and build.out')
-  const summary = { files: built.files, pages: built.pages, posts: built.posts, bytes: built.bytes }
-  emit({ type: 'local:built', detail: summary })
-  return { source, summary }
-}
-
 async function unpinPrevious(node: EmbeddedNode, name: string, current: CID): Promise<string[]> {
   const previous = (await node.listPins()).filter((p) => p.name === name && !p.cid.equals(current))
   for (const pin of previous) await node.unpin(pin.cid)
   return previous.map((p) => p.cid.toString())
-}
-
-/** The commit the site was built from, when the project is a git checkout (and git is installed). */
-async function gitHead(root: string, signal: AbortSignal | undefined): Promise<string | undefined> {
-  const { execa } = await import('execa')
-  const result = await execa('git', ['rev-parse', 'HEAD'], { cwd: root, reject: false, stdin: 'ignore', cancelSignal: signal })
-  signal?.throwIfAborted()
-  const head = String(result.stdout).trim()
-  return result.exitCode === 0 && /^[0-9a-f]{40}([0-9a-f]{24})?$/.test(head) ? head : undefined
 }

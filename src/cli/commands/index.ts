@@ -1,5 +1,6 @@
 import type { Command } from '../command.ts'
 import { buildCommand } from './build.ts'
+import { deployCommand } from './deploy.ts'
 import { diffCommand } from './diff.ts'
 import { gcCommand } from './gc.ts'
 import { keyCommand } from './key.ts'
@@ -16,4 +17,4 @@ import { unpinCommand } from './unpin.ts'
 import { verifyCommand } from './verify.ts'
 
 /** Every command, in the order `--help` lists them (the order of the pipeline). */
-export const commands: Command[] = [startCommand, buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, pinCommand, pruneCommand, nameCommand, gcCommand, serveCommand, pinServerCommand, republishCommand, keyCommand]
+export const commands: Command[] = [startCommand, deployCommand, buildCommand, packCommand, diffCommand, pinsCommand, unpinCommand, verifyCommand, pinCommand, pruneCommand, nameCommand, gcCommand, serveCommand, pinServerCommand, republishCommand, keyCommand]

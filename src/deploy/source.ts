@@ -1,0 +1,80 @@
+/**
+ * The deploy's first stages: the site as a DAG in the store, either built and packed
+ * (blocks the store already has are not written again, so a re-run costs only hashing) or
+ * imported from a prebuilt CAR. Then the incremental figures against the previous root.
+ */
+import type { CID } from 'multiformats/cid'
+import type { AbortOptions } from '../events.ts'
+import type { EmbeddedNode } from '../node/index.ts'
+import { diff, pack } from '../pack/index.ts'
+import type { BlockReader } from '../pack/walk.ts'
+import { buildForPack } from '../site-build.ts'
+import { importCar } from './car.ts'
+import { dagStats } from './dag.ts'
+import type { DeployAllProgressEvents, DeployOptions } from './types.ts'
+
+export interface PackedSite {
+  cid: CID
+  source: 'build' | 'car'
+  files: number
+  bytes: number
+  blocks: number
+  dagBytes: number
+}
+
+type Emit = (event: DeployAllProgressEvents) => void
+
+/** Reads from the store only: a block missing here must fail, not be fetched from a peer. */
+export function storeReader(node: EmbeddedNode): BlockReader {
+  return { get: (cid, options?: AbortOptions) => node.helia.blockstore.get(cid, { ...options, offline: true }) }
+}
+
+export async function packSite(node: EmbeddedNode, options: DeployOptions, emit: Emit): Promise<PackedSite> {
+  const { config, signal } = options
+  const reader = storeReader(node)
+  if (options.car !== undefined) {
+    emit({ type: 'deploy:stage', detail: { stage: 'car' } })
+    const blockstore = { put: node.helia.blockstore.put.bind(node.helia.blockstore), get: reader.get }
+    const imported = await importCar(options.car, { blockstore, signal })
+    const { cid, files, bytes, blocks, dagBytes } = imported
+    emit({ type: 'deploy:packed', detail: { cid: cid.toString(), source: 'car', files, bytes, blocks } })
+    return { cid, source: 'car', files, bytes, blocks, dagBytes }
+  }
+  emit({ type: 'deploy:stage', detail: { stage: 'build' } })
+  const built = await buildForPack({ config, signal, onProgress: emit })
+  emit({ type: 'deploy:built', detail: built.summary })
+  emit({ type: 'deploy:stage', detail: { stage: 'pack' } })
+  const packed = await pack(built.source, { blockstore: node.helia.blockstore, profile: config.pack.profile, hidden: config.pack.hidden, signal, onProgress: emit })
+  // The walk also proves the DAG is whole in the store before any target is asked for it.
+  const { dagBytes } = await dagStats(packed.cid, reader, signal)
+  const { cid, files, bytes, blocks } = packed
+  emit({ type: 'deploy:packed', detail: { cid: cid.toString(), source: 'build', files, bytes, blocks } })
+  return { cid, source: 'build', files, bytes, blocks, dagBytes }
+}
+
+export interface Incremental {
+  previous: string | undefined
+  newBlocks: number
+  newBytes: number
+  reusedBytes: number
+}
+
+/**
+ * What the new DAG adds to the previous one. A previous root whose blocks are not in the
+ * store (a fresh CI cache, a name set elsewhere) cannot be compared: everything counts as
+ * new, with a warning, since that is what an upload would send.
+ */
+export async function incremental(node: EmbeddedNode, site: PackedSite, previous: CID | undefined, emit: Emit, signal?: AbortSignal): Promise<Incremental> {
+  const all = { newBlocks: site.blocks, newBytes: site.dagBytes, reusedBytes: 0 }
+  if (previous === undefined) return { previous: undefined, ...all }
+  if (previous.equals(site.cid)) return { previous: previous.toString(), newBlocks: 0, newBytes: 0, reusedBytes: site.dagBytes }
+  try {
+    const result = await diff(previous, site.cid, { blockstore: storeReader(node), signal })
+    const newBytes = result.newBytes
+    return { previous: previous.toString(), newBlocks: result.newBlocks.length, newBytes, reusedBytes: Math.max(0, site.dagBytes - newBytes) }
+  } catch (err) {
+    if (signal?.aborted === true) throw err
+    emit({ type: 'deploy:warning', detail: { message: `the previous version ${previous} is not whole in the store, so every block counts as new (${(err as Error).message})` } })
+    return { previous: undefined, ...all }
+  }
+}
