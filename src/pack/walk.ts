@@ -22,12 +22,20 @@ export async function readBlock(blockstore: BlockReader, cid: CID, signal?: Abor
   try {
     for await (const part of blockstore.get(cid, { signal })) parts.push(part)
   } catch (err) {
-    if ((err as Error).name === 'NotFoundError') {
-      throw new PackError(`block ${cid} is not in the block store; pack the site again to store it`, { cause: err })
-    }
-    throw err
+    throw missingAsPackError(cid, err)
   }
   return parts.length === 1 && parts[0] !== undefined ? parts[0] : Buffer.concat(parts)
+}
+
+/** A store's NotFoundError, said the way pack says it; other errors as they are. */
+export function missingAsPackError(cid: CID, err: unknown): unknown {
+  if ((err as Error).name !== 'NotFoundError') return err
+  return new PackError(`block ${cid} is not in the block store; pack the site again to store it`, { cause: err })
+}
+
+/** A set key for a CID: its bytes, not `cid.toString()`, which caches a base32 string on every CID. */
+export function cidKey(cid: CID): string {
+  return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
 }
 
 /** The links of a block, in the order they appear. */
@@ -42,7 +50,7 @@ export async function* walkDag(root: CID, blockstore: BlockReader, signal?: Abor
   const stack: CID[] = [root]
   for (let cid = stack.pop(); cid !== undefined; cid = stack.pop()) {
     signal?.throwIfAborted()
-    const key = cid.toString()
+    const key = cidKey(cid)
     if (seen.has(key)) continue
     seen.add(key)
     const bytes = await readBlock(blockstore, cid, signal)
