@@ -70,6 +70,15 @@ describe('ipfs-publish republish', () => {
     assert.equal((JSON.parse(fromEnv.stdout) as { sequence: string }).sequence, '3')
     const held = router.held(multihashToIPNSRoutingKey(privateKey.publicKey.toMultihash()))
     assert.equal(unmarshalIPNSRecord(held as Uint8Array).sequence, 3n)
+
+    // The scheduled workflow runs plain `republish`: key variable and routers come from the config's IPNS name.
+    const configured = await project('configured')
+    await writeFile(join(configured, 'publish.json'), JSON.stringify({ names: [{ type: 'ipns', keyEnv: 'IPNS_KEY', routers: [router.url], lifetime: '2d' }] }))
+    const plain = await runCli(['republish', '--config', 'publish.json', '--json'], { cwd: configured, env: { IPNS_KEY: keyToBase64(privateKey) } })
+    assert.equal(plain.code, 0, plain.stderr)
+    const fromConfig = JSON.parse(plain.stdout) as { sequence: string; routers: string[]; validity: string }
+    assert.deepEqual([fromConfig.sequence, fromConfig.routers], ['4', [router.url]])
+    assert.ok(Date.parse(fromConfig.validity) <= Date.now() + 2 * DAY_MS, fromConfig.validity)
   })
 
   it('fails clearly when the name has no value anywhere, or the key does not exist', async () => {

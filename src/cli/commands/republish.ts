@@ -50,16 +50,21 @@ valid one with the highest sequence, and signs its value again with the next seq
 a fresh lifetime; then puts it everywhere and reads it back, like a publish. Run it on a
 schedule (e.g. weekly) so the name keeps resolving when the site is not deployed for longer
 than the record's lifetime. Fails when the name has no valid record anywhere: a
-republish never invents a value. In CI, pass the key with --key-from-env.`,
+republish never invents a value. Without flags, the key (key or keyEnv), routers, lifetime
+and ttl come from the config's IPNS name. In CI, pass the key with --key-from-env.`,
   async run({ values, positionals, config, output, signal }) {
     if (positionals.length > 0) throw new UsageError(`republish takes no arguments, got '${positionals.join(' ')}'; name the key with --key`)
-    const routers = Array.isArray(values.router) ? values.router : []
-    const lifetimeMs = typeof values.lifetime === 'string' ? parseDuration(values.lifetime, '--lifetime') : undefined
-    const ttlMs = typeof values.ttl === 'string' ? parseDuration(values.ttl, '--ttl') : undefined
-    if (lifetimeMs === 0) throw new UsageError('--lifetime: must be longer than 0')
-    const keyName = typeof values.key === 'string' ? values.key : undefined
-    const fromEnv = typeof values['key-from-env'] === 'string' ? values['key-from-env'] : undefined
     const cfg = await config()
+    // Flags win; otherwise the config's IPNS name says which key, routers and lifetimes.
+    const configured = cfg.names.find((n) => n.type === 'ipns')
+    const routers = Array.isArray(values.router) ? values.router : (configured?.routers ?? [])
+    const lifetimeMs = typeof values.lifetime === 'string' ? parseDuration(values.lifetime, '--lifetime') : configured?.lifetimeMs
+    const ttlMs = typeof values.ttl === 'string' ? parseDuration(values.ttl, '--ttl') : configured?.ttlMs
+    if (lifetimeMs === 0) throw new UsageError('--lifetime: must be longer than 0')
+    const flagKey = typeof values.key === 'string' ? values.key : undefined
+    const flagEnv = typeof values['key-from-env'] === 'string' ? values['key-from-env'] : undefined
+    const keyName = flagKey ?? (flagEnv === undefined ? configured?.key : undefined)
+    const fromEnv = flagEnv ?? (flagKey === undefined ? configured?.keyEnv : undefined)
     // Loaded on use so that --help and other commands start without Helia.
     const { createIpnsPublisher, keyFromBase64, openKeystore } = await import('../../name/index.ts')
     const { openNode } = await import('../../node/index.ts')
