@@ -17,6 +17,7 @@ import { createRequestHandler } from './handler.ts'
 import { parseIpnsKey, toDnsLabel } from './names.ts'
 import { type GatewayInit, normalizeGatewayInit } from './options.ts'
 import type { IpnsResolverLike } from './resolve.ts'
+import { listen, urlHost } from '../net/listen.ts'
 
 export type { GatewayInit } from './options.ts'
 export type { TxtResolver } from './dnslink.ts'
@@ -100,24 +101,6 @@ export function createGateway(components: GatewayComponents, init: GatewayInit =
     },
   }
 }
-
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => {
-      server.off('listening', onListening)
-      reject(err)
-    }
-    const onListening = () => {
-      server.off('error', onError)
-      resolve()
-    }
-    server.once('error', onError)
-    server.once('listening', onListening)
-    server.listen(port, host)
-  })
-}
-
-const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host)
 
 /**
  * The URLs at which the gateway serves a root: the path form on its own address and the

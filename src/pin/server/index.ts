@@ -14,6 +14,7 @@ import { RecordFiles } from './records.ts'
 import { createRequestHandler } from './routes.ts'
 import { PinService } from './service.ts'
 import { UniqueClock } from './time.ts'
+import { listen, urlHost } from '../../net/listen.ts'
 
 export type { TokenCheck } from './auth.ts'
 export { accountOf } from './auth.ts'
@@ -45,8 +46,6 @@ export interface PinServer {
   /** Stops listening and fetching; unfinished pins stay on disk for the next start. The node keeps running. */
   stop(): Promise<void>
 }
-
-const urlHost = (host: string): string => (host.includes(':') ? `[${host}]` : host)
 
 export function createPinServer(components: PinServerComponents, init: PinServerInit): PinServer {
   const options = normalizePinServerInit(init)
@@ -104,18 +103,3 @@ export function createPinServer(components: PinServerComponents, init: PinServer
   }
 }
 
-function listen(server: Server, host: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onError = (err: Error) => {
-      server.off('listening', onListening)
-      reject(err)
-    }
-    const onListening = () => {
-      server.off('error', onError)
-      resolve()
-    }
-    server.once('error', onError)
-    server.once('listening', onListening)
-    server.listen(port, host)
-  })
-}
