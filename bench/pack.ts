@@ -64,6 +64,9 @@ for (const corpus of await corpora(join(repo, 'bench/corpus'))) {
     for (let i = 0; i < runs; i++) {
       const work = await mkdtemp(join(tmpdir(), 'pack-bench-'))
       await writeFile(join(work, 'package.json'), '{"private":true}\n')
+      // The previous contender's gigabyte of dirty pages is written back now, not while
+      // the next one runs (it cost whoever came next up to 2 s of stalled writes).
+      await measure('sync', 'sync', [])
       try {
         const m = await contender.run(corpus.dir, work)
         times.push(m.seconds)

@@ -12,6 +12,22 @@ if (major < 22 || (major === 22 && minor < 18)) {
   process.exit(1)
 }
 
+// Packing keeps every block's CID in the importer's tree until the root is built; those
+// objects survive young-generation collections, so V8 keeps growing the young generation
+// to its maximum (64 MB semi-spaces, 128 MB resident on a machine with much memory) for
+// no gain. Measured on the 22,000-file blog: peak RSS 345 MB by default, 255 MB with 8 MB
+// semi-spaces, same CPU time. V8 reads the size only at startup, so the commands that
+// pack replace this process (same pid, same stdio and signals) with one started with the
+// flag, unless a size was chosen already (NODE_OPTIONS, node flags) or execve is missing.
+const PACKING_COMMANDS = ['pack', 'start', 'deploy']
+const SEMI_SPACE_FLAG = '--max-semi-space-size'
+const PACK_SEMI_SPACE_MB = 8
+const chosen = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((arg) => arg.startsWith(SEMI_SPACE_FLAG))
+if (PACKING_COMMANDS.includes(process.argv[2]) && !chosen && typeof process.execve === 'function') {
+  const flag = `${SEMI_SPACE_FLAG}=${PACK_SEMI_SPACE_MB}`
+  process.execve(process.execPath, [process.execPath, ...process.execArgv, flag, process.argv[1], ...process.argv.slice(2)])
+}
+
 // A published package runs the compiled lib/; a checkout runs the TypeScript sources directly.
 const compiled = new URL('../lib/cli/main.js', import.meta.url)
 const { main } = await import(existsSync(compiled) ? compiled.href : new URL('../src/cli/main.ts', import.meta.url).href)

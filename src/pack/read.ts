@@ -1,52 +1,69 @@
 /**
- * Reading file contents for the importer. Files that fit in one chunk are read whole
- * in one call (most of a blog); larger ones are read a chunk at a time when the
- * importer asks, so a 1 GiB video never sits in memory. Reads are synchronous: the
- * page cache answers them faster than a thread-pool round trip, and the importer's
- * hashing needs the main thread anyway.
+ * Reading file contents for the importer. Files that fit in one chunk (most of a blog)
+ * are read whole, in one call, only when the importer gets to them: the source can run
+ * ahead without holding their bytes. Larger ones are read a chunk at a time when the
+ * importer asks, so a 1 GiB video never sits in memory. Reads are synchronous: the page
+ * cache answers them faster than a thread-pool round trip, and the importer's hashing
+ * needs the main thread anyway.
  */
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import { closeSync, openSync, readSync, statSync } from 'node:fs'
 import { PackError } from '../errors.ts'
 
-export type FileContent = Uint8Array | Generator<Uint8Array>
+export type FileContent = WholeFile | Generator<Uint8Array>
 
-/** Opens `file` and returns its content as the importer wants it, plus its size. */
-export function readContent(file: string, display: string, chunkSize: number, signal?: AbortSignal): { content: FileContent; size: number } {
-  let fd: number
-  try {
-    fd = openSync(file, 'r')
-  } catch (err) {
-    throw new PackError(`${display}: cannot be read: ${(err as Error).message}`, { cause: err })
+/**
+ * A file of at most one chunk, read when first asked for. Iterable, so the importer
+ * can take it like any other content; `read()` is the direct way in.
+ */
+export class WholeFile implements Iterable<Uint8Array> {
+  readonly file: string
+  readonly display: string
+  readonly size: number
+
+  constructor(file: string, display: string, size: number) {
+    this.file = file
+    this.display = display
+    this.size = size
   }
+
+  /** The whole content, in a buffer of its own. */
+  read(): Uint8Array {
+    const fd = open(this.file, this.display)
+    try {
+      const bytes = Buffer.allocUnsafe(this.size)
+      let at = 0
+      while (at < this.size) {
+        const n = readSync(fd, bytes, at, this.size - at, at)
+        if (n === 0) throw new PackError(`${this.display}: the file shrank while it was being packed`)
+        at += n
+      }
+      return bytes
+    } catch (err) {
+      throw wrap(err, this.display)
+    } finally {
+      closeSync(fd)
+    }
+  }
+
+  *[Symbol.iterator](): Generator<Uint8Array> {
+    yield this.read()
+  }
+}
+
+/** The content of `file` as the importer wants it, plus its size; nothing is read yet. */
+export function readContent(file: string, display: string, chunkSize: number, signal?: AbortSignal): { content: FileContent; size: number } {
   let size: number
   try {
-    size = fstatSync(fd).size
+    size = statSync(file).size
   } catch (err) {
-    closeSync(fd)
-    throw new PackError(`${display}: cannot be read: ${(err as Error).message}`, { cause: err })
+    throw wrap(err, display)
   }
-  if (size <= chunkSize) return { content: readWhole(fd, size, display), size }
-  closeSync(fd)
+  if (size <= chunkSize) return { content: new WholeFile(file, display, size), size }
   return { content: readChunks(file, display, chunkSize, signal), size }
 }
 
-function readWhole(fd: number, size: number, display: string): Uint8Array {
-  try {
-    const bytes = Buffer.allocUnsafe(size)
-    let at = 0
-    while (at < size) {
-      const n = readSync(fd, bytes, at, size - at, at)
-      if (n === 0) throw new PackError(`${display}: the file shrank while it was being packed`)
-      at += n
-    }
-    return bytes
-  } finally {
-    closeSync(fd)
-  }
-}
-
 function* readChunks(file: string, display: string, chunkSize: number, signal?: AbortSignal): Generator<Uint8Array> {
-  const fd = openSync(file, 'r')
+  const fd = open(file, display)
   try {
     for (let position = 0; ; ) {
       signal?.throwIfAborted()
@@ -63,9 +80,21 @@ function* readChunks(file: string, display: string, chunkSize: number, signal?: 
       if (filled < chunkSize) return
     }
   } catch (err) {
-    if (err instanceof PackError || (err as Error).name === 'AbortError') throw err
-    throw new PackError(`${display}: cannot be read: ${(err as Error).message}`, { cause: err })
+    throw wrap(err, display)
   } finally {
     closeSync(fd)
   }
+}
+
+function open(file: string, display: string): number {
+  try {
+    return openSync(file, 'r')
+  } catch (err) {
+    throw wrap(err, display)
+  }
+}
+
+function wrap(err: unknown, display: string): Error {
+  if (err instanceof PackError || (err as Error).name === 'AbortError') return err as Error
+  return new PackError(`${display}: cannot be read: ${(err as Error).message}`, { cause: err })
 }

@@ -7,7 +7,6 @@
  * errors come in the same order on every machine.
  */
 import { type Dirent, readdirSync, readlinkSync, statSync } from 'node:fs'
-import { join } from 'node:path'
 import type { ImportCandidate } from 'ipfs-unixfs-importer'
 import { InvalidPathError, PackError } from '../errors.ts'
 import { decodeName, isExcluded } from './names.ts'
@@ -47,7 +46,8 @@ function* walk(dir: string, rel: string, options: SourceOptions): Generator<Impo
     const name = decodeName(dirent.name, rel)
     if (isExcluded(name, options.hidden)) continue
     const path = rel === '' ? name : `${rel}/${name}`
-    const full = join(dir, name)
+    // `dir` is already normal and `name` a plain segment: path.join would only re-check that.
+    const full = `${dir}/${name}`
     if (dirent.isSymbolicLink()) {
       yield { path, link: readLink(full, path) }
     } else if (dirent.isDirectory()) {

@@ -8,10 +8,11 @@ import * as dagPb from '@ipld/dag-pb'
 import { MemoryBlockstore } from 'blockstore-core/memory'
 import type { CID } from 'multiformats/cid'
 import { sha256 } from 'multiformats/hashes/sha2'
+import { openBlockstore } from '../../src/node/blockstore/index.ts'
 import { exportCar, pack, writeCar } from '../../src/pack/index.ts'
-import { readBlock } from '../../src/pack/walk.ts'
+import { type BlockReader, readBlock } from '../../src/pack/walk.ts'
 import { siteFiles } from './fixture.ts'
-import { tempDir } from './helpers.ts'
+import { bytesFor, tempDir } from './helpers.ts'
 
 /** The depth-first order, computed recursively and independently of the exporter. */
 async function dfs(store: MemoryBlockstore, cid: CID, seen = new Set<string>(), out: string[] = []): Promise<string[]> {
@@ -67,5 +68,22 @@ describe('exportCar', () => {
     await empty.put(result.cid, await readBlock(blockstore, result.cid))
     await assert.rejects(writeCar(result.cid, join(dir, 'broken.car'), { blockstore: empty }), /is not in the block store/)
     assert.deepEqual(await readdir(dir), [])
+  })
+
+  it('reads the pack store in place and writes the same bytes as reading block by block', async (t) => {
+    const dir = await tempDir(t)
+    const store = await openBlockstore({ path: join(dir, 'store') })
+    try {
+      // About 20 MB: the CAR spans several chunks, so the write buffers are reused.
+      const media = Array.from({ length: 8 }, (_, i) => ({ path: `media/m${i}.bin`, content: bytesFor(`car-direct-${i}`, 2_500_000) }))
+      const result = await pack([...siteFiles(), ...media], { blockstore: store, car: join(dir, 'direct.car') })
+      const oneByOne: BlockReader = { get: (cid, options) => store.get(cid, options) }
+      const stats = await writeCar(result.cid, join(dir, 'generic.car'), { blockstore: oneByOne })
+      assert.ok((await readFile(join(dir, 'direct.car'))).equals(await readFile(join(dir, 'generic.car'))))
+      assert.deepEqual(result.car && { blocks: result.car.blocks, bytes: result.car.bytes }, stats)
+      assert.equal(stats.blocks, result.blocks)
+    } finally {
+      await store.close()
+    }
   })
 })

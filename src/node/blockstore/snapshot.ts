@@ -18,8 +18,6 @@ export interface IndexEntry {
   offset: number
   length: number
   cid: Uint8Array
-  /** The bytes while they wait in the write buffer, so reads never miss a fresh put. */
-  pending?: Uint8Array | undefined
 }
 
 export interface Snapshot {

@@ -3,25 +3,20 @@
  * with an in-memory index (see format.ts, recover.ts). One file per block (blockstore-fs)
  * spends most of a pack in the kernel creating files; appending is bounded by the disk.
  */
-import { close as closeCallback, open as openCallback, read } from 'node:fs'
 import { mkdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { promisify } from 'node:util'
 import type { AbortOptions } from 'abort-error'
 import type { Blockstore, InputPair, Pair } from 'interface-blockstore'
 import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import { StoreError } from '../../errors.ts'
-import { encodeRecordHeader, KIND_BLOCK, KIND_TOMBSTONE, MAX_BLOCK_BYTES, PACK_FILE_MAX_BYTES, PACK_MAGIC, packFileName } from './format.ts'
+import { PackAppender } from './appender.ts'
+import { KIND_BLOCK, KIND_TOMBSTONE, MAX_BLOCK_BYTES } from './format.ts'
 import { acquireLock, LOCK_FILE, type Lock } from './lock.ts'
 import { type RecoveryReport, recover } from './recover.ts'
 import { type IndexEntry, keyOf, SNAPSHOT_FILE, writeSnapshot } from './snapshot.ts'
-import { hashMatches } from './verify.ts'
-import { PackWriter } from './writer.ts'
+import { PackReader } from './reader.ts'
 
-const openAsync = promisify(openCallback)
-const readAsync = promisify(read)
-const closeAsync = promisify(closeCallback)
 
 export interface PackBlockstoreInit {
   /** The folder that holds the pack files, the index and the lock: `<store>/blocks`. */
@@ -52,21 +47,16 @@ export class PackBlockstore implements Blockstore {
   /** What opening the store had to repair. */
   readonly recovery: RecoveryReport
   private readonly entries: Map<string, IndexEntry>
-  private readonly packs: Map<number, number>
-  private readonly readFds = new Map<number, number>()
-  private readonly verifyOnRead: boolean
-  private readonly sync: boolean
+  private readonly files: PackAppender
+  private readonly reader: PackReader
   private readonly lock: Lock
-  private writer: PackWriter | undefined
-  private rotating: Promise<PackWriter> | undefined
   private closed = false
 
   private constructor(init: Required<PackBlockstoreInit>, state: Awaited<ReturnType<typeof recover>>, lock: Lock) {
     this.path = init.path
-    this.sync = init.sync
-    this.verifyOnRead = init.verifyOnRead
+    this.reader = new PackReader(init.path, init.verifyOnRead)
+    this.files = new PackAppender(init.path, state.packs, init.sync, this.reader)
     this.entries = state.entries
-    this.packs = state.packs
     this.recovery = state.report
     this.lock = lock
   }
@@ -94,22 +84,24 @@ export class PackBlockstore implements Blockstore {
 
   async put(key: CID, value: Uint8Array | Iterable<Uint8Array> | AsyncIterable<Uint8Array>, options?: AbortOptions): Promise<CID> {
     options?.signal?.throwIfAborted()
-    if (this.closed) throw new StoreError(`the block store ${this.path} is closed`)
+    this.throwIfClosed()
     const id = keyOf(key)
     // Content addressing: a block already stored is never written again.
     if (this.entries.has(id)) return key
     const bytes = value instanceof Uint8Array ? value : await concat(value)
-    if (this.entries.has(id)) return key
     if (bytes.byteLength > MAX_BLOCK_BYTES) throw new StoreError(`block ${key} is ${bytes.byteLength} bytes, over the ${MAX_BLOCK_BYTES}-byte limit`)
-    const writer = this.writer !== undefined && this.writer.length < PACK_FILE_MAX_BYTES ? this.writer : await this.writable()
-    // Another put of the same block may have landed while this one waited.
-    if (this.entries.has(id)) return key
-    const header = encodeRecordHeader(KIND_BLOCK, key.bytes, bytes.byteLength)
-    const entry: IndexEntry = { pack: writer.id, offset: 0, length: bytes.byteLength, cid: key.bytes, pending: bytes }
-    entry.offset = writer.append([header, bytes], entry) + header.byteLength
-    this.entries.set(id, entry)
-    await writer.backpressure()
-    return key
+    const cid = key.bytes
+    for (;;) {
+      this.throwIfClosed()
+      // Another put of the same block may have landed while this one waited.
+      if (this.entries.has(id)) return key
+      const offset = this.files.tryAppend(KIND_BLOCK, cid, bytes)
+      if (offset !== undefined) {
+        this.entries.set(id, { pack: this.files.pack as number, offset, length: bytes.byteLength, cid })
+        return key
+      }
+      await this.files.waitForRoom(cid, bytes)
+    }
   }
 
   async *putMany(source: Iterable<InputPair> | AsyncIterable<InputPair>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -123,16 +115,24 @@ export class PackBlockstore implements Blockstore {
   /** The whole block at once (what `get` yields as its only chunk). */
   async getBytes(key: CID, options?: AbortOptions): Promise<Uint8Array> {
     options?.signal?.throwIfAborted()
-    const entry = this.entries.get(keyOf(key))
-    if (entry === undefined) throw new NotFoundError(`block ${key} is not in the store`)
-    if (entry.pending !== undefined) return entry.pending
-    const fd = await this.readFd(entry.pack)
-    const bytes = new Uint8Array(entry.length)
-    const { bytesRead } = await readAsync(fd, bytes, 0, entry.length, entry.offset)
-    if (bytesRead !== entry.length || (this.verifyOnRead && !hashMatches(key, bytes))) {
-      throw new StoreError(`block ${key} in ${join(this.path, packFileName(entry.pack))} is damaged; run the pack again to store it anew`)
-    }
-    return bytes
+    const entry = this.entryOf(key)
+    return this.files.readBuffered(entry) ?? this.reader.read(key, entry)
+  }
+
+  /** The size of a stored block; with `readInto`, for bulk exports such as a CAR. */
+  blockLength(key: CID): number {
+    return this.entryOf(key).length
+  }
+
+  /**
+   * Reads a block synchronously into `target` at `offset`: a CAR export right after a
+   * pack reads from the page cache, with no buffer per block. Servers should use `get`.
+   */
+  readInto(key: CID, target: Uint8Array, offset: number): void {
+    const entry = this.entryOf(key)
+    const buffered = this.files.readBuffered(entry)
+    if (buffered !== undefined) target.set(buffered, offset)
+    else this.reader.readInto(key, entry, target, offset)
   }
 
   async *getMany(source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<Pair> {
@@ -151,10 +151,15 @@ export class PackBlockstore implements Blockstore {
     options?.signal?.throwIfAborted()
     const id = keyOf(key)
     if (!this.entries.has(id)) return
-    const writer = await this.writable()
-    writer.append([encodeRecordHeader(KIND_TOMBSTONE, key.bytes, 0)])
-    this.entries.delete(id)
-    await writer.backpressure()
+    for (;;) {
+      this.throwIfClosed()
+      if (!this.entries.has(id)) return
+      if (this.files.tryAppend(KIND_TOMBSTONE, key.bytes, undefined) !== undefined) {
+        this.entries.delete(id)
+        return
+      }
+      await this.files.waitForRoom(key.bytes, undefined)
+    }
   }
 
   async *deleteMany(source: Iterable<CID> | AsyncIterable<CID>, options?: AbortOptions): AsyncGenerator<CID> {
@@ -167,16 +172,13 @@ export class PackBlockstore implements Blockstore {
   stats(): PackBlockstoreStats {
     let bytes = 0
     for (const entry of this.entries.values()) bytes += entry.length
-    return { blocks: this.entries.size, bytes, packs: this.packs.size }
+    return { blocks: this.entries.size, bytes, packs: this.files.packs.size }
   }
 
   /** Writes what is buffered and a fresh index snapshot: after this, nothing needs replaying. */
   async flush(): Promise<void> {
-    if (this.writer !== undefined) {
-      await this.writer.flush()
-      this.packs.set(this.writer.id, this.writer.length)
-    }
-    await writeSnapshot(join(this.path, SNAPSHOT_FILE), { packs: this.packs, entries: this.entries })
+    await this.files.flush()
+    await writeSnapshot(join(this.path, SNAPSHOT_FILE), { packs: this.files.packs, entries: this.entries })
   }
 
   async close(): Promise<void> {
@@ -184,48 +186,23 @@ export class PackBlockstore implements Blockstore {
     this.closed = true
     try {
       await this.flush()
-      await this.writer?.close()
+      await this.files.close()
     } finally {
-      for (const [id, fd] of this.readFds) if (id !== this.writer?.id) await closeAsync(fd)
-      this.readFds.clear()
+      await this.reader.close(this.files.pack)
       await this.lock.release()
     }
   }
 
-  private async writable(): Promise<PackWriter> {
+  private throwIfClosed(): void {
     if (this.closed) throw new StoreError(`the block store ${this.path} is closed`)
-    if (this.writer !== undefined && this.writer.length < PACK_FILE_MAX_BYTES) return this.writer
-    // Concurrent puts that all see a full pack must open one new pack, not one each.
-    this.rotating ??= this.rotate().finally(() => {
-      this.rotating = undefined
-    })
-    return this.rotating
   }
 
-  private async rotate(): Promise<PackWriter> {
-    if (this.writer !== undefined) {
-      await this.writer.flush()
-      this.packs.set(this.writer.id, this.writer.length)
-    }
-    const last = [...this.packs].at(-1)
-    const reuse = this.writer === undefined && last !== undefined && last[1] < PACK_FILE_MAX_BYTES
-    const id = reuse ? last[0] : (last?.[0] ?? 0) + 1
-    const fd = await openAsync(join(this.path, packFileName(id)), reuse ? 'r+' : 'w+')
-    this.writer = new PackWriter(id, fd, reuse ? last[1] : 0, this.sync)
-    if (!reuse) this.writer.append([PACK_MAGIC])
-    this.packs.set(id, this.writer.length)
-    this.readFds.set(id, fd)
-    return this.writer
+  private entryOf(key: CID): IndexEntry {
+    const entry = this.entries.get(keyOf(key))
+    if (entry === undefined) throw new NotFoundError(`block ${key} is not in the store`)
+    return entry
   }
 
-  private async readFd(pack: number): Promise<number> {
-    let fd = this.readFds.get(pack)
-    if (fd === undefined) {
-      fd = await openAsync(join(this.path, packFileName(pack)), 'r')
-      this.readFds.set(pack, fd)
-    }
-    return fd
-  }
 }
 
 async function concat(chunks: Iterable<Uint8Array> | AsyncIterable<Uint8Array>): Promise<Uint8Array> {
