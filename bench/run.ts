@@ -7,7 +7,7 @@ import { spawnSync } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 
-const BENCHMARKS = ['render', 'pack'] as const
+const BENCHMARKS = ['render', 'pack', 'deploy'] as const
 
 const [only, ...rest] = process.argv.slice(2)
 const selected = only === undefined ? BENCHMARKS : BENCHMARKS.filter((b) => b === only)

@@ -17,7 +17,12 @@ export interface Measurement {
   stdout: string
 }
 
-export async function measure(name: string, command: string, args: string[], options: { cwd?: string; env?: NodeJS.ProcessEnv; shell?: boolean } = {}): Promise<Measurement> {
+export async function measure(
+  name: string,
+  command: string,
+  args: string[],
+  options: { cwd?: string; env?: NodeJS.ProcessEnv; shell?: boolean; /** Each chunk of stderr as it arrives, with the seconds since the start. */ onStderr?: (text: string, seconds: number) => void } = {},
+): Promise<Measurement> {
   const timed = existsSync(GNU_TIME)
   const rssMarker = '@@maxrss_kib='
   const argv = options.shell === true ? ['/bin/sh', '-c', command] : [command, ...args]
@@ -32,6 +37,7 @@ export async function measure(name: string, command: string, args: string[], opt
     })
     child.stderr.on('data', (d: Buffer) => {
       err += d.toString()
+      options.onStderr?.(d.toString(), Number(process.hrtime.bigint() - started) / 1e9)
     })
     child.on('error', reject)
     child.on('close', (c) => resolve({ code: c, stdout: out, stderr: err }))

@@ -131,7 +131,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       ...(kind === 'preview' && options.previewExpiresAt !== undefined ? { expiresAt: options.previewExpiresAt } : {}),
     }
     const pinned = await pinAll(pinners, request, { signal, onProgress: emit })
-    const targets: DeployTargetResult[] = pinned.targets.map(({ target, required, status, timeMs, requestid, error, code, existing, replaced }) => ({
+    const targets: DeployTargetResult[] = pinned.targets.map(({ target, required, status, timeMs, requestid, error, code, existing, replaced, uploadedBytes }) => ({
       name: target,
       required,
       status,
@@ -140,6 +140,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       ...(error === undefined ? {} : { error, ...(code === undefined ? {} : { code }) }),
       ...(existing === undefined ? {} : { existing }),
       ...(replaced === undefined ? {} : { replaced }),
+      ...(uploadedBytes === undefined ? {} : { uploadedBytes }),
     }))
     // Safety rule, check 1: every required target holds the DAG.
     if (!pinned.ok) {

@@ -85,6 +85,8 @@ export interface DeployTargetResult {
   code?: string
   existing?: boolean
   replaced?: string
+  /** Bytes sent to the target, for targets that take uploads (the pinner's own count). */
+  uploadedBytes?: number
 }
 
 export interface DeployNameResult {
