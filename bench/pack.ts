@@ -3,7 +3,7 @@
  * child process so its peak RSS is its own. Prints a table with the ratios the pack
  * issue sets goals for, and writes bench/results/pack-<date>.json.
  *
- *   node_modules/.bin/node bench/pack.ts [--runs N]
+ *   node_modules/.bin/node bench/pack.ts [--runs N] [--corpus blog|media]
  */
 import { mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -12,7 +12,8 @@ import { parseArgs } from 'node:util'
 import { corpora } from './lib/corpus-pack.ts'
 import { machine, type Measurement, measure, printTable, writeResults } from './lib/measure.ts'
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' } } })
+// `--corpus media` (or `blog`) runs one corpus; both by default.
+const { values } = parseArgs({ options: { runs: { type: 'string', default: '1' }, corpus: { type: 'string' } } })
 const runs = Math.max(1, Number(values.runs))
 const repo = new URL('../', import.meta.url).pathname
 const node = process.execPath
@@ -54,7 +55,7 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 const results: Record<string, unknown>[] = []
 let disagreement = false
 
-for (const corpus of await corpora(join(repo, 'bench/corpus'))) {
+for (const corpus of (await corpora(join(repo, 'bench/corpus'))).filter((c) => values.corpus === undefined || c.name === values.corpus)) {
   const { bytes } = JSON.parse((await measure('size', `du -sb --apparent-size '${corpus.dir}' | cut -f1 | xargs -I{} echo '{"bytes":{}}'`, [], { shell: true })).stdout) as { bytes: number }
   const rows: { name: string; seconds: number; rss: number | undefined; cid: string }[] = []
   for (const contender of contenders) {
