@@ -10,6 +10,7 @@ import { type NormalizedPackOptions, normalizePackOptions, type PackComponents, 
 import type { CidProfile, CidProfileName } from './profiles.ts'
 import { directorySource } from './source-dir.ts'
 import { filesSource } from './source-files.ts'
+import { bottomUpTreeBuilder } from './tree-builder.ts'
 
 /** How often `pack:progress` is emitted while files stream in. */
 const PROGRESS_INTERVAL_MS = 200
@@ -107,6 +108,8 @@ async function importTree(
     blockWriteConcurrency: BLOCK_WRITE_CONCURRENCY,
   }
   if (profile.rawLeaves) options.dagBuilder = rawLeafDagBuilder(options, profile.chunkSize)
+  // Folders bottom-up, so that a folder of subfolders is sized with their real links.
+  options.treeBuilder = bottomUpTreeBuilder(importerOptions(profile))
   try {
     for await (const entry of importer(candidates, store, options)) root = entry.cid
   } catch (err) {
