@@ -10,21 +10,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it, type TestContext } from 'node:test'
 import { fileURLToPath } from 'node:url'
-import { type Browser, chromium, type Page } from 'playwright-core'
+import type { Browser, Page } from 'playwright-core'
 import { normalizeConfig } from '../../src/config/index.ts'
 import { type LocalSite, startLocal } from '../../src/local.ts'
+import { CHROMIUM, chromiumMissing, launchChromium } from './chromium.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  // Nothing of its own to fetch from the internet while the test watches the traffic.
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-]
 const REPO = fileURLToPath(new URL('../../', import.meta.url))
 const SCREENSHOTS = join(REPO, 'test-output', 'browser')
 
@@ -32,22 +22,12 @@ let dir: string
 let site: LocalSite | undefined
 let browser: Browser | undefined
 
-/** Skips loudly without Chromium; under CI the missing package is a failure, not a skip. */
-function chromiumMissing(t: TestContext): boolean {
-  if (existsSync(CHROMIUM)) return false
-  const message = `chromium is not installed: apt-get install chromium (${CHROMIUM} is missing)`
-  if (process.env.CI === 'true') assert.fail(`${message}; .ci/run installs it`)
-  process.stderr.write(`\n*** SKIPPED the browser tests: ${message} ***\n\n`)
-  t.skip(message)
-  return true
-}
-
 before(async () => {
   if (!existsSync(CHROMIUM)) return
   dir = await mkdtemp(join(tmpdir(), 'ipfs-publish-browser-'))
   const config = await normalizeConfig({ root: REPO, site: join(REPO, 'site'), store: join(dir, 'store'), build: { out: join(dir, 'dist') } }, undefined, dir)
   site = await startLocal({ config, port: 0 })
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS })
+  browser = await launchChromium()
   await mkdir(SCREENSHOTS, { recursive: true })
 })
 

@@ -1,5 +1,5 @@
 /**
- * Debian's Chromium for the end-to-end deploy test: launched with the site's domain mapped
+ * Debian's Chromium for the end-to-end tests: launched with any site domains mapped
  * to loopback (so `http://<domain>:<port>/` reaches the local gateway through a real Host
  * header, as DNSLink needs), and a page opener that records every response.
  */
@@ -15,12 +15,12 @@ export function chromiumMissing(t: TestContext): boolean {
   if (existsSync(CHROMIUM)) return false
   const message = `chromium is not installed: apt-get install chromium (${CHROMIUM} is missing)`
   if (process.env.CI === 'true') assert.fail(`${message}; .ci/run installs it`)
-  process.stderr.write(`\n*** SKIPPED the end-to-end deploy test: ${message} ***\n\n`)
+  process.stderr.write(`\n*** SKIPPED a browser test: ${message} ***\n\n`)
   t.skip(message)
   return true
 }
 
-export function launchChromium(loopbackDomains: string[]): Promise<Browser> {
+export function launchChromium(loopbackDomains: string[] = []): Promise<Browser> {
   const rules = loopbackDomains.map((d) => `MAP ${d} 127.0.0.1`).join(', ')
   return chromium.launch({
     executablePath: CHROMIUM,
@@ -33,7 +33,7 @@ export function launchChromium(loopbackDomains: string[]): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      `--host-resolver-rules=${rules}`,
+      ...(rules === '' ? [] : [`--host-resolver-rules=${rules}`]),
     ],
   })
 }
