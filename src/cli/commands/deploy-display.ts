@@ -4,11 +4,7 @@
  * reused). Kept apart from the command so the command stays about wiring.
  */
 import type { DeployAllProgressEvents, DeployResult } from '../../deploy/index.ts'
-import { formatBytes, type Output } from '../output.ts'
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`
-}
+import { formatBytes, formatElapsed, type Output } from '../output.ts'
 
 export function deployProgress(output: Output): (event: DeployAllProgressEvents) => void {
   return (event) => {
@@ -31,7 +27,7 @@ export function deployProgress(output: Output): (event: DeployAllProgressEvents)
       case 'pin:retry':
         return output.progress(`${event.detail.target}: retrying in ${event.detail.delayMs} ms (${event.detail.reason})`, true)
       case 'pin:done':
-        return output.info(`${event.detail.target}: ${event.detail.status === 'pinned' ? 'pinned' : 'FAILED'} in ${seconds(event.detail.timeMs)}`)
+        return output.info(`${event.detail.target}: ${event.detail.status === 'pinned' ? 'pinned' : 'FAILED'} in ${formatElapsed(event.detail.timeMs)}`)
       case 'verify:done': {
         const { gateway, ok, blocks, bytes, error } = event.detail
         return output.info(ok ? `verified through ${gateway}: ${blocks} blocks, ${formatBytes(bytes)}` : `verify FAILED through ${gateway}: ${error}`)
@@ -62,7 +58,7 @@ export function deployLines(result: DeployResult): string[] {
       const notes = [t.required ? undefined : 'optional', t.existing === true ? 'already there' : undefined, t.replaced === undefined ? undefined : `replaced ${t.replaced}`].filter(
         (n) => n !== undefined,
       )
-      const line = `  ${TARGET_STATUS[t.status].padEnd(9)} ${t.name.padEnd(width)} ${seconds(t.timeMs).padStart(8)}${notes.length === 0 ? '' : `  (${notes.join(', ')})`}`
+      const line = `  ${TARGET_STATUS[t.status].padEnd(9)} ${t.name.padEnd(width)} ${formatElapsed(t.timeMs).padStart(8)}${notes.length === 0 ? '' : `  (${notes.join(', ')})`}`
       return t.error === undefined ? line : `${line}\n            ${t.error}`
     }),
   ]

@@ -3,13 +3,9 @@ import { UsageError } from '../../errors.ts'
 import type { PinAllResult, PinProgressEvents, PinTargetResult } from '../../pin/index.ts'
 import type { Command } from '../command.ts'
 import { EXIT_FAILURE, EXIT_OK } from '../exit.ts'
-import type { Output } from '../output.ts'
+import { formatElapsed, type Output } from '../output.ts'
 import { currentCids, needsNetwork, openPinners, pinName, selectTargets, siteName } from './pin-targets.ts'
 import { parseCidArg } from '../cid.ts'
-
-function seconds(ms: number): string {
-  return ms < 1000 ? `${ms} ms` : `${(ms / 1000).toFixed(1)} s`
-}
 
 function targetLine(t: PinTargetResult & { cid: string }, width: number): string {
   const status = t.status === 'pinned' ? 'pinned' : 'FAILED'
@@ -19,7 +15,7 @@ function targetLine(t: PinTargetResult & { cid: string }, width: number): string
     t.replaced === undefined ? undefined : `replaced ${t.replaced}`,
     t.required ? undefined : 'optional',
   ].filter((n) => n !== undefined)
-  const line = `  ${status}  ${t.target.padEnd(width)}  ${seconds(t.timeMs).padStart(8)}${notes.length === 0 ? '' : `  (${notes.join(', ')})`}`
+  const line = `  ${status}  ${t.target.padEnd(width)}  ${formatElapsed(t.timeMs).padStart(8)}${notes.length === 0 ? '' : `  (${notes.join(', ')})`}`
   return t.error === undefined ? line : `${line}\n          ${t.error}`
 }
 
