@@ -210,8 +210,15 @@ export const PIN_TIMEOUT_MS = 10 * 60 * 1000
 /** How long one Pinning Service API request may take (headers and body) before it is retried. */
 export const PIN_REQUEST_TIMEOUT_MS = 30_000
 
-/** The first status check of a pending pin waits this long; each further one doubles it. */
-export const PIN_POLL_MIN_INTERVAL_MS = 1000
+/**
+ * The first status check of a pending pin waits this long; each further one waits
+ * PIN_POLL_GROWTH times longer. Short at first: a redeploy's pin often settles within a
+ * second or two (the service has most blocks), and a long first wait would be most of it.
+ */
+export const PIN_POLL_MIN_INTERVAL_MS = 250
+
+/** How much longer each status check of a pending pin waits than the one before. */
+export const PIN_POLL_GROWTH = 1.5
 
 /** No two status checks of a pending pin are further apart than this. */
 export const PIN_POLL_MAX_INTERVAL_MS = 30_000
@@ -299,6 +306,9 @@ export const GITHUB_OUTPUT_DELIMITER_PREFIX = 'ghadelimiter_'
 
 /** Deploy records live in `<store>/deploys/<site>.json`: the production history and the previews. */
 export const DEPLOY_RECORD_DIR = 'deploys'
+
+/** Each packed root's block list, `<store>/dags/<cid>.blocks`, what the next deploy diffs against. */
+export const DAG_BLOCKS_DIR = 'dags'
 
 /** Production deploys kept in a site's deploy record, newest first (older ones are dropped). */
 export const DEPLOY_HISTORY_MAX = 50

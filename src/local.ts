@@ -122,7 +122,8 @@ export async function startLocal(options: StartLocalOptions): Promise<LocalSite>
       onProgress: emit,
     })
     const { cid } = packed
-    emit({ type: 'local:packed', detail: { ...packed, cid: cid.toString() } })
+    const { files, bytes, blocks, newBlocks, newBytes } = packed
+    emit({ type: 'local:packed', detail: { cid: cid.toString(), files, bytes, blocks, newBlocks, newBytes } })
 
     emit({ type: 'local:stage', detail: { stage: 'pin' } })
     const site = basename(config.site)

@@ -15,6 +15,7 @@ import type { NamePublisher } from '../name/index.ts'
 import { type EmbeddedNode, openNode } from '../node/index.ts'
 import { createPinners, type Pinner, type PinMeta, pinAll, type TargetComponents } from '../pin/index.ts'
 import { ipfsPathCid, liveCids, namesAs, publishNames, readNames } from './names.ts'
+import { sweepDagBlocks } from './dag-blocks.ts'
 import { readDeployRecord, recordDeploy } from './record.ts'
 import { incremental, packSite, storeReader } from './source.ts'
 import type { DeployAllProgressEvents, DeployNameResult, DeployOptions, DeployResult, DeployTargetResult } from './types.ts'
@@ -80,7 +81,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const record = await readDeployRecord(config.store, site)
     const last = record.production[0]?.cid
     const previous = (last === undefined ? undefined : CID.parse(last)) ?? states.map((s) => ipfsPathCid(s.previous)).find((c) => c !== undefined)
-    const figures = await incremental(node, packed, previous, emit, signal)
+    const figures = await incremental(node, config.store, packed, previous, emit, signal)
     emit({ type: 'deploy:incremental', detail: figures })
 
     const { source, files, bytes, blocks, dagBytes } = packed
@@ -165,6 +166,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     const time = new Date((options.now ?? Date.now)()).toISOString()
     const entry = { cid: cid.toString(), time, ...(meta.branch === undefined ? {} : { branch: meta.branch }), ...(meta.commit === undefined ? {} : { commit: meta.commit }) }
     const file = await recordDeploy(config.store, site, { ...entry, names: names.map(({ kind: k, name, previous: p, status }) => ({ kind: k, name, status, ...(p === undefined ? {} : { previous: p }) })) }, options.preview)
+    await sweepDagBlocks(config.store, [entry.cid])
     if (failedNames.length > 0) {
       const why = failedNames.map((n) => `${n.name}: ${n.error ?? 'failed'}`).join('; ')
       const error = `${failedNames.length} of ${names.length} name(s) did not move (${why}); the site is pinned and verified, so run deploy again to retry them (nothing is uploaded again)`

@@ -1,7 +1,8 @@
 /**
  * The deploy's first stages: the site as a DAG in the store, either built and packed
  * (blocks the store already has are not written again, so a re-run costs only hashing) or
- * imported from a prebuilt CAR. Then the incremental figures against the previous root.
+ * imported from a prebuilt CAR. Then the incremental figures against the previous root:
+ * from the two roots' block lists when both are in the store, else by walking both DAGs.
  */
 import type { CID } from 'multiformats/cid'
 import type { AbortOptions } from '../events.ts'
@@ -10,7 +11,7 @@ import { diff, pack } from '../pack/index.ts'
 import type { BlockReader } from '../pack/walk.ts'
 import { buildForPack } from '../site-build.ts'
 import { importCar } from './car.ts'
-import { dagStats } from './dag.ts'
+import { addedBlocks, type BlockSizes, readDagBlocks, writeDagBlocks } from './dag-blocks.ts'
 import type { DeployAllProgressEvents, DeployOptions } from './types.ts'
 
 export interface PackedSite {
@@ -20,6 +21,8 @@ export interface PackedSite {
   bytes: number
   blocks: number
   dagBytes: number
+  /** Every block with its size, when packed here (a CAR import has none). */
+  blockSizes?: BlockSizes
 }
 
 type Emit = (event: DeployAllProgressEvents) => void
@@ -44,12 +47,13 @@ export async function packSite(node: EmbeddedNode, options: DeployOptions, emit:
   const built = await buildForPack({ config, signal, onProgress: emit })
   emit({ type: 'deploy:built', detail: built.summary })
   emit({ type: 'deploy:stage', detail: { stage: 'pack' } })
+  // Every block of the DAG went through the store's put (or was already there), so it is
+  // whole in the store without reading it back.
   const packed = await pack(built.source, { blockstore: node.helia.blockstore, profile: config.pack.profile, hidden: config.pack.hidden, signal, onProgress: emit })
-  // The walk also proves the DAG is whole in the store before any target is asked for it.
-  const { dagBytes } = await dagStats(packed.cid, reader, signal)
-  const { cid, files, bytes, blocks } = packed
+  const { cid, files, bytes, blocks, dagBytes, blockSizes } = packed
+  await writeDagBlocks(config.store, cid, blockSizes)
   emit({ type: 'deploy:packed', detail: { cid: cid.toString(), source: 'build', files, bytes, blocks } })
-  return { cid, source: 'build', files, bytes, blocks, dagBytes }
+  return { cid, source: 'build', files, bytes, blocks, dagBytes, blockSizes }
 }
 
 export interface Incremental {
@@ -64,10 +68,23 @@ export interface Incremental {
  * store (a fresh CI cache, a name set elsewhere) cannot be compared: everything counts as
  * new, with a warning, since that is what an upload would send.
  */
-export async function incremental(node: EmbeddedNode, site: PackedSite, previous: CID | undefined, emit: Emit, signal?: AbortSignal): Promise<Incremental> {
+export async function incremental(
+  node: EmbeddedNode,
+  store: string,
+  site: PackedSite,
+  previous: CID | undefined,
+  emit: Emit,
+  signal?: AbortSignal,
+): Promise<Incremental> {
   const all = { newBlocks: site.blocks, newBytes: site.dagBytes, reusedBytes: 0 }
   if (previous === undefined) return { previous: undefined, ...all }
   if (previous.equals(site.cid)) return { previous: previous.toString(), newBlocks: 0, newBytes: 0, reusedBytes: site.dagBytes }
+  // Both block lists at hand: a set difference, with no block read.
+  const before = site.blockSizes === undefined ? undefined : await readDagBlocks(store, previous)
+  if (site.blockSizes !== undefined && before !== undefined) {
+    const { newBlocks, newBytes } = addedBlocks(before, site.blockSizes)
+    return { previous: previous.toString(), newBlocks, newBytes, reusedBytes: site.dagBytes - newBytes }
+  }
   try {
     const result = await diff(previous, site.cid, { blockstore: storeReader(node), signal })
     const newBytes = result.newBytes

@@ -11,6 +11,8 @@ import type { CID } from 'multiformats/cid'
 import { base64 } from 'multiformats/bases/base64'
 import { NodeError } from '../errors.ts'
 import type { NodeProgressEvents, ProgressOptions } from '../events.ts'
+import { multihashKey } from '../pack/walk.ts'
+import type { CompleteBlocks } from './complete.ts'
 import { type BlockSource, walkDags } from './walk.ts'
 
 export interface GcOptions extends AbortOptions, ProgressOptions<NodeProgressEvents> {}
@@ -32,6 +34,8 @@ export interface GcComponents {
   getCodec: CodecLoader
   /** Every root to keep: local pins, and pins other modules made through `helia.pins`. */
   roots: (options: AbortOptions) => Promise<CID[]>
+  /** Set to exactly the blocks kept, whose DAGs the marking found whole. */
+  complete: CompleteBlocks
 }
 
 /** Blocks are stored by multihash: CIDs that differ only in version or codec share a block. */
@@ -71,10 +75,10 @@ export async function collectGarbage(components: GcComponents, options: GcOption
   options.onProgress?.({ type: 'node:gc:marked', detail: { pins: roots.length, blocks: reachable.size } })
 
   const doomed: Array<{ cid: CID; bytes: number }> = []
-  let kept = 0
+  const keptKeys: string[] = []
   for await (const { cid, bytes } of blockstore.getAll(options)) {
     if (reachable.has(blockKey(cid))) {
-      kept++
+      keptKeys.push(multihashKey(cid))
       continue
     }
     let size = 0
@@ -82,6 +86,10 @@ export async function collectGarbage(components: GcComponents, options: GcOption
     doomed.push({ cid, bytes: size })
   }
 
+  // Before any delete: from here on, only what is kept may count as whole. A reached raw
+  // leaf that is not stored (marking does not read leaves) leaves nothing known whole.
+  await components.complete.replace(keptKeys.length === reachable.size ? keptKeys : [], options)
+  const kept = keptKeys.length
   let freed = 0
   let deleted = 0
   // Collected first and deleted after, so no store has to survive deletes under a running scan.

@@ -13,6 +13,7 @@ import type { CID } from 'multiformats/cid'
 import { DEFAULT_NODE_LISTEN } from '../constants.ts'
 import { AbortError, NodeError } from '../errors.ts'
 import type { NodeProgressEvents, ProgressOptions } from '../events.ts'
+import { CompleteBlocks } from './complete.ts'
 import { collectGarbage, type GcOptions, type GcResult } from './gc.ts'
 import { GcLock } from './gc-lock.ts'
 import { connectBootstrap, libp2pOptions, type NodeServices, peerOf } from './libp2p.ts'
@@ -73,6 +74,7 @@ class Node implements EmbeddedNode {
   readonly helia: Helia
   private readonly components: NodeComponents
   private readonly pins: LocalPins
+  private readonly complete: CompleteBlocks
   private readonly lock = new GcLock()
   /** Aborted by stop(), so long pins (fetching from peers) end with it. */
   private readonly running = new AbortController()
@@ -81,8 +83,10 @@ class Node implements EmbeddedNode {
   constructor(helia: Helia, components: NodeComponents, online: boolean) {
     this.helia = helia
     this.components = components
+    this.complete = new CompleteBlocks(helia.datastore)
     this.pins = new LocalPins({
       blocks: helia.blockstore,
+      complete: this.complete,
       records: new PinRecords(helia.datastore),
       getCodec: helia.getCodec,
       lock: this.lock,
@@ -155,6 +159,7 @@ class Node implements EmbeddedNode {
           {
             blockstore: this.components.blockstore,
             getCodec: this.helia.getCodec,
+            complete: this.complete,
             roots: async (o) => {
               const roots = (await this.pins.list(o)).map((pin) => pin.cid)
               for await (const pin of this.helia.pins.ls(o)) roots.push(pin.cid)

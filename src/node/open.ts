@@ -8,6 +8,7 @@ import { LevelDatastore } from 'datastore-level'
 import { NODE_DATASTORE_DIR, NODE_KEYS_DIR, NODE_PEER_KEY_FILE } from '../constants.ts'
 import { StoreError } from '../errors.ts'
 import { blockstorePath, openBlockstore } from './blockstore/index.ts'
+import { CompleteBlocks } from './complete.ts'
 import { loadOrCreatePeerKey } from './keys.ts'
 import { createNode } from './node.ts'
 import type { Closable, EmbeddedNode, NodeInit } from './types.ts'
@@ -30,6 +31,8 @@ export async function openNode(store: string, init: NodeInit = {}): Promise<Embe
     owned.push(blockstore)
     const datastore = await openDatastore(join(store, NODE_DATASTORE_DIR))
     owned.unshift(datastore)
+    // Recovery cut a torn tail off: blocks once known whole may be gone, so nothing is assumed.
+    if (blockstore.recovery.truncated.length > 0) await new CompleteBlocks(datastore).replace([])
     const privateKey = init.offline === true ? undefined : await loadOrCreatePeerKey(peerKeyPath(store))
     // createNode owns the stores from here, and closes them if it fails to start.
     const stores = owned.splice(0)

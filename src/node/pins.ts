@@ -1,13 +1,16 @@
 /**
  * Pinning: a pin is recorded only after every block of its DAG is in the local store
  * (fetched from peers first when the node is online and that is allowed), so a listed
- * pin always means "this whole site can be served from here".
+ * pin always means "this whole site can be served from here". Blocks a finished pin or a
+ * collection found whole (complete.ts) are not walked again, so pinning the next version
+ * of a site reads only the blocks that changed.
  */
 import type { Blocks, CodecLoader } from '@helia/interface'
 import type { AbortOptions } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import { NodeError, PinNameAmbiguousError, PinNotFoundError } from '../errors.ts'
 import type { NodeProgressEvents, ProgressOptions } from '../events.ts'
+import type { CompleteBlocks } from './complete.ts'
 import type { GcLock } from './gc-lock.ts'
 import type { LocalPin, PinMetadata, PinRecords } from './pin-records.ts'
 import { type BlockSource, walkDags } from './walk.ts'
@@ -29,6 +32,8 @@ export interface PinOptions extends AbortOptions, ProgressOptions<NodeProgressEv
 
 export interface PinsComponents {
   blocks: Blocks
+  /** Blocks known to have their whole DAG here: a pin does not walk below them. */
+  complete: CompleteBlocks
   records: PinRecords
   getCodec: CodecLoader
   lock: GcLock
@@ -60,15 +65,20 @@ export class LocalPins {
   }
 
   async pin(cid: CID, options: PinOptions = {}): Promise<LocalPin> {
-    const { blocks, records, getCodec, lock, now, online } = this.components
+    const { blocks, records, getCodec, lock, now, online, complete } = this.components
     const offline = options.offline ?? !online
     const release = await lock.shared()
     try {
       let count = 0
+      // A site that shares most of its DAG with a pinned one walks only what differs.
+      const known = await complete.load(options)
+      const walked: CID[] = []
       try {
         count = await walkDags([cid], heliaSource(blocks, offline), getCodec, {
           signal: options.signal,
+          skip: (block) => complete.has(known, block),
           onBlock: (block, n) => {
+            walked.push(block)
             options.onProgress?.({ type: 'node:pin:block', detail: { root: cid.toString(), cid: block.toString(), blocks: n } })
           },
         })
@@ -86,6 +96,7 @@ export class LocalPins {
         metadata,
       }
       await records.put(pin, options)
+      await complete.add(walked, options)
       options.onProgress?.({ type: 'node:pin:done', detail: { cid: cid.toString(), name: pin.name, blocks: count } })
       return pin
     } finally {

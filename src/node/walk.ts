@@ -26,6 +26,8 @@ export interface WalkOptions extends AbortOptions {
   concurrency?: number
   /** Called once per distinct block once it has been read, with the count so far. */
   onBlock?: (cid: CID, count: number) => void
+  /** Blocks whose whole DAG is known to be there: neither they nor anything below them is visited. */
+  skip?: (cid: CID) => boolean
 }
 
 /** The CIDs a block links to, decoding it with the node's codecs. */
@@ -60,6 +62,7 @@ export function walkDags(roots: CID[], source: BlockSource, getCodec: CodecLoade
       const key = cid.toV1().toString()
       if (seen.has(key)) return
       seen.add(key)
+      if (options.skip?.(cid) === true) return
       queue.push(cid)
     }
     const pump = (): void => {

@@ -11,6 +11,7 @@ import type { CidProfile, CidProfileName } from './profiles.ts'
 import { directorySource } from './source-dir.ts'
 import { filesSource } from './source-files.ts'
 import { bottomUpTreeBuilder } from './tree-builder.ts'
+import { multihashKey } from './walk.ts'
 
 /** How often `pack:progress` is emitted while files stream in. */
 const PROGRESS_INTERVAL_MS = 200
@@ -32,6 +33,13 @@ export interface PackResult {
   bytes: number
   /** Distinct blocks in the DAG. */
   blocks: number
+  /** Their total size: the bytes a CAR of the DAG carries, less its framing. */
+  dagBytes: number
+  /**
+   * Every distinct block of the DAG, by multihash key (`multihashKey`) to its size: what a
+   * later deploy compares against without reading the DAG back.
+   */
+  blockSizes: ReadonlyMap<string, number>
   /** Blocks the store did not have before, and their total size: what an upload must send. */
   newBlocks: number
   newBytes: number
@@ -73,7 +81,9 @@ export async function pack(source: PackSource, options: PackOptions): Promise<Pa
     profile: opts.profile.name,
     files: tally.files,
     bytes: tally.bytes,
-    blocks: store.blocks,
+    blocks: store.seen.size,
+    dagBytes: store.dagBytes,
+    blockSizes: store.seen,
     newBlocks: store.newBlocks,
     newBytes: store.newBytes,
   }
@@ -132,10 +142,11 @@ async function writeCarFor(root: CID, opts: NormalizedPackOptions): Promise<NonN
  * Asking `has` first means an unchanged site writes nothing, whatever the store does.
  */
 class CountingStore {
-  blocks = 0
+  dagBytes = 0
   newBlocks = 0
   newBytes = 0
-  private readonly seen = new Set<string>()
+  /** Each distinct block's size, by multihash key. */
+  readonly seen = new Map<string, number>()
   private readonly store: PackComponents['blockstore']
   private readonly signal: AbortSignal | undefined
 
@@ -148,23 +159,12 @@ class CountingStore {
     this.signal?.throwIfAborted()
     const key = multihashKey(cid)
     if (this.seen.has(key)) return cid
-    this.seen.add(key)
-    this.blocks++
+    this.seen.set(key, bytes.byteLength)
+    this.dagBytes += bytes.byteLength
     if (await this.store.has(cid, { signal: this.signal })) return cid
     this.newBlocks++
     this.newBytes += bytes.byteLength
     await this.store.put(cid, bytes, { signal: this.signal })
     return cid
   }
-}
-
-/**
- * A block's identity as a short flat string: its multihash bytes as latin1. Not
- * `cid.toString()`: that caches a base32 string on every CID, built by concatenation,
- * and since the importer keeps every CID until the root is built, those strings alone
- * held ~60 MB of heap on a 42,000-block site.
- */
-function multihashKey(cid: CID): string {
-  const mh = cid.multihash.bytes
-  return Buffer.from(mh.buffer, mh.byteOffset, mh.byteLength).toString('latin1')
 }

@@ -38,6 +38,15 @@ export function cidKey(cid: CID): string {
   return Buffer.from(cid.bytes.buffer, cid.bytes.byteOffset, cid.bytes.byteLength).toString('latin1')
 }
 
+/**
+ * A set key for a block: its multihash bytes as latin1, so a block stored under CIDv0 and
+ * CIDv1 (or as raw and dag-pb) is one key, as it is one block in the store.
+ */
+export function multihashKey(cid: CID): string {
+  const mh = cid.multihash.bytes
+  return Buffer.from(mh.buffer, mh.byteOffset, mh.byteLength).toString('latin1')
+}
+
 /** The links of a block, in the order they appear. */
 export function linksOf(cid: CID, bytes: Uint8Array): CID[] {
   if (cid.code === raw.code) return []

@@ -5,7 +5,7 @@
  * keeps the node (our `origins`) serving blocks until this returns.
  */
 import { setTimeout as sleep } from 'node:timers/promises'
-import { PIN_DELEGATE_DIAL_TIMEOUT_MS, PIN_POLL_MAX_INTERVAL_MS, PIN_POLL_MIN_INTERVAL_MS } from '../constants.ts'
+import { PIN_DELEGATE_DIAL_TIMEOUT_MS, PIN_POLL_GROWTH, PIN_POLL_MAX_INTERVAL_MS, PIN_POLL_MIN_INTERVAL_MS } from '../constants.ts'
 import { AbortError, PinError, PinServiceUnavailableError, PinTimeoutError } from '../errors.ts'
 import { describeError } from '../net/retry.ts'
 import type { PinStatusJson } from './pinning-service-api.ts'
@@ -47,7 +47,7 @@ export async function waitForPin(client: PinningServiceClient, first: PinStatusJ
     while (!settled(current)) {
       dials.dialAll(current.delegates)
       await sleep(delay, undefined, { signal })
-      delay = Math.min(delay * 2, init.pollMaxMs ?? PIN_POLL_MAX_INTERVAL_MS)
+      delay = Math.min(delay * PIN_POLL_GROWTH, init.pollMaxMs ?? PIN_POLL_MAX_INTERVAL_MS)
       let next: PinStatusJson | undefined
       try {
         next = await client.get(current.requestid, signal)

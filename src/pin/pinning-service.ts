@@ -40,7 +40,7 @@ export interface PinningServiceInit {
   /** Per request attempt. @default PIN_REQUEST_TIMEOUT_MS (30 s) */
   requestTimeoutMs?: number
   retry?: RetryPolicy
-  /** Status checks start this far apart and double. @default PIN_POLL_MIN_INTERVAL_MS (1 s) */
+  /** Status checks start this far apart and grow by PIN_POLL_GROWTH (1.5x). @default PIN_POLL_MIN_INTERVAL_MS (250 ms) */
   pollMinMs?: number
   /** @default PIN_POLL_MAX_INTERVAL_MS (30 s) */
   pollMaxMs?: number

@@ -7,7 +7,7 @@ import { type DeployAllProgressEvents, type DeployOptions, type DeployResult, de
 import { CarImportError } from '../../src/errors.ts'
 import { createNamePublishers } from '../../src/name/from-config.ts'
 import { openNode } from '../../src/node/index.ts'
-import { writeCar } from '../../src/pack/index.ts'
+import { diff, writeCar } from '../../src/pack/index.ts'
 import { type PinServerProcess, startPinServerProcess } from '../pin/pin-server-process.ts'
 import { createProject, currentNames, type Project, serverPins, TOKEN_ENV } from './fixture.ts'
 
@@ -100,6 +100,14 @@ describe('deploy', () => {
     assert.ok(second.newBytes > 0 && second.newBytes < second.dagBytes * 0.7, `${second.newBytes} new of ${second.dagBytes}`)
     assert.ok(second.newBlocks > 0 && second.newBlocks < second.blocks / 3, `${second.newBlocks} new of ${second.blocks} blocks`)
     assert.equal(second.reusedBytes, second.dagBytes - second.newBytes)
+    // Measured from the two roots' block lists: the same figures as walking both DAGs.
+    const node = await openNode(project.config.store, { offline: true })
+    try {
+      const walked = await diff(CID.parse(first.cid), CID.parse(second.cid), { blockstore: node.helia.blockstore })
+      assert.deepEqual([second.newBlocks, second.newBytes], [walked.newBlocks.length, walked.newBytes])
+    } finally {
+      await node.stop()
+    }
     assert.deepEqual(second.names.map((n) => [n.status, n.previous, n.value]), [['updated', `/ipfs/${first.cid}`, `/ipfs/${second.cid}`]])
     assert.deepEqual(await currentNames(project.config), [`/ipfs/${second.cid}`])
     // The first version was live while this one was pinned, so it was kept beside it.

@@ -7,6 +7,7 @@ import type { CID } from 'multiformats/cid'
 import { NodeError, PinNameAmbiguousError, PinNotFoundError, StoreLockedError } from '../../src/errors.ts'
 import type { NodeProgressEvents } from '../../src/events.ts'
 import { type EmbeddedNode, openNode, peerKeyPath } from '../../src/node/index.ts'
+import { walkDag } from '../../src/pack/walk.ts'
 import { blockKey, importSite, storedBlocks } from './node-fixtures.ts'
 
 const text = (s: string): Uint8Array => new TextEncoder().encode(s)
@@ -28,17 +29,12 @@ afterEach(async () => {
   await rm(store, { recursive: true, force: true })
 })
 
-/** Pins a site and returns the blocks of its DAG, as the pin walked them. */
+/** Pins a site and returns the blocks of its DAG (read from the store: a pin walks only what it does not know whole). */
 async function pinSite(n: EmbeddedNode, files: Map<string, Uint8Array>, name: string): Promise<{ root: CID; blocks: Set<string> }> {
   const { root } = await importSite(n.helia, files)
+  await n.pin(root, { name, metadata: { site: 'blog', commit: name } })
   const blocks = new Set<string>()
-  await n.pin(root, {
-    name,
-    metadata: { site: 'blog', commit: name },
-    onProgress: (e) => {
-      if (e.type === 'node:pin:block') blocks.add(blockKey(e.detail.cid))
-    },
-  })
+  for await (const { cid } of walkDag(root, n.helia.blockstore)) blocks.add(blockKey(cid))
   return { root, blocks }
 }
 
@@ -166,8 +162,9 @@ describe('EmbeddedNode.gc', () => {
     assert.deepEqual({ pins: result.pins, kept: result.kept }, { pins: 1, kept: b.blocks.size })
     assert.deepEqual(events[0], { type: 'node:gc:marked', detail: { pins: 1, blocks: b.blocks.size } })
     assert.deepEqual(events.slice(1).map((e) => (e.type === 'node:gc:deleted' ? blockKey(e.detail.cid) : e.type)).sort(), onlyA.sort())
-    // B is whole: pinning it again offline walks every block from the local store.
+    // B is whole and pins again; A lost its own blocks, and nothing still counts them as there.
     await node.pin(b.root, { name: 'b', offline: true })
+    await assert.rejects(node.pin(a.root, { name: 'a', offline: true }), { name: 'NodeError', message: /a block is not in the local store/ })
   })
 
   it('keeps a DAG whole after it is pinned again and the pin sharing its blocks is removed (refcount regression)', async () => {
