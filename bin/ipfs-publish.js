@@ -44,4 +44,10 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   })
 }
 
-process.exitCode = await main(process.argv.slice(2), { signal: controller.signal })
+const code = await main(process.argv.slice(2), { signal: controller.signal })
+// The command is done and has closed what it opened. Exit once stdout and stderr are
+// flushed rather than when the last timer fires: libp2p leaves a one-second debounce
+// timer behind when it stops, which made every deploy wait a second after its summary.
+const flushed = (stream) => new Promise((resolve) => stream.write('', resolve))
+await Promise.all([flushed(process.stdout), flushed(process.stderr)])
+process.exit(code)
