@@ -16,6 +16,12 @@ interface TargetConfigBase {
    * @default true
    */
   required?: boolean
+  /**
+   * A trustless gateway that serves what this target pins (the service's own gateway),
+   * e.g. `https://gateway.example.org`. When the config has no `gateways`, `deploy`
+   * verifies through the required targets' gateways and prints their URLs. Not for `local`.
+   */
+  gateway?: string
 }
 
 /** The embedded node (`.ipfs-publish/`). */
@@ -106,7 +112,10 @@ export interface ResolvedStorachaTarget {
   timeoutMs: number
 }
 
-export type ResolvedTarget = ResolvedLocalTarget | ResolvedPinningServiceTarget | ResolvedStorachaTarget
+export type ResolvedTarget = (ResolvedLocalTarget | ResolvedPinningServiceTarget | ResolvedStorachaTarget) & {
+  /** The target's own trustless gateway, without a trailing slash. */
+  gateway?: string
+}
 
 const TARGET_NAME = /^[A-Za-z0-9][A-Za-z0-9._-]*$/
 
@@ -135,7 +144,7 @@ const did: Check<string> = (v, p) => {
   return text
 }
 
-const base = { name: targetName, type: nonEmptyString, required: optional(boolean) }
+const base = { name: targetName, type: nonEmptyString, required: optional(boolean), gateway: optional(httpUrl) }
 
 /** One check per `type`; each returns the resolved entry. */
 const TARGET_CHECKS: Record<string, Check<ResolvedTarget>> = {
@@ -189,7 +198,11 @@ const checkTarget: Check<ResolvedTarget> = (v, p) => {
     const known = Object.keys(TARGET_CHECKS).map((k) => `'${k}'`).join(', ')
     throw new ValidationError(`${p}.type`, `must be one of ${known}, got ${typeof type === 'string' ? `'${type}'` : String(type)}`)
   }
-  return check(v, p)
+  const target = check(v, p)
+  const gateway = (v as { gateway?: unknown }).gateway
+  if (gateway === undefined) return target
+  if (target.type === 'local') throw new ValidationError(`${p}.gateway`, 'the embedded node has no gateway to name here: remove it (deploy verifies through a local gateway when nothing else is configured)')
+  return { ...target, gateway: httpUrl(gateway, `${p}.gateway`).replace(/\/+$/, '') }
 }
 
 /** Validates `targets` (names unique, at least one) and applies defaults. */

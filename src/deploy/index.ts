@@ -19,7 +19,7 @@ import { sweepDagBlocks } from './dag-blocks.ts'
 import { readDeployRecord, recordDeploy } from './record.ts'
 import { incremental, packSite, storeReader } from './source.ts'
 import type { DeployAllProgressEvents, DeployNameResult, DeployOptions, DeployResult, DeployTargetResult } from './types.ts'
-import { deployUrls, verifySite } from './verify.ts'
+import { deployUrls, verifyGateways, verifySite } from './verify.ts'
 
 export { toDeploySummary } from './summary.ts'
 export type * from './types.ts'
@@ -63,7 +63,7 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
   const site = options.site ?? basename(config.site)
   const pinName = checkNames(site, options.preview)
   const kind = options.preview === undefined ? ('production' as const) : ('preview' as const)
-  const gateways = config.gateways ?? []
+  const gateways = verifyGateways(config)
 
   emit({ type: 'deploy:stage', detail: { stage: 'node' } })
   // Online: pinning services fetch the blocks from this node while their pins are pending.

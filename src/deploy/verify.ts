@@ -1,7 +1,8 @@
 /**
  * The retrieval check before any name moves, and the URLs a deploy prints. Through the
- * configured gateways when there are any (what readers will use); otherwise through a
- * gateway over the embedded node, which proves only that the local copy is whole, and says so.
+ * configured gateways when there are any (what readers will use); else through the
+ * required targets' own gateways (`gateway` on a target); otherwise through a gateway over
+ * the embedded node, which proves only that the local copy is whole, and says so.
  */
 import type { CID } from 'multiformats/cid'
 import { DEFAULT_GATEWAY_HOST, DEFAULT_GATEWAY_PORT } from '../constants.ts'
@@ -17,6 +18,12 @@ export interface VerifySiteOptions {
   emit: (event: DeployAllProgressEvents) => void
 }
 
+/** The gateways verify reads through, and the URLs point at: `gateways`, else the required targets' own. */
+export function verifyGateways(config: { gateways?: readonly string[] | undefined; targets: ReadonlyArray<{ required: boolean; gateway?: string }> }): string[] {
+  if (config.gateways !== undefined && config.gateways.length > 0) return [...config.gateways]
+  return [...new Set(config.targets.flatMap((t) => (t.required && t.gateway !== undefined ? [t.gateway] : [])))]
+}
+
 export async function verifySite(node: EmbeddedNode, cid: CID, options: VerifySiteOptions): Promise<DeployVerifyResult> {
   const { signal, emit } = options
   const check = async (gateways: string[], localOnly: boolean): Promise<DeployVerifyResult> => {
@@ -30,7 +37,7 @@ export async function verifySite(node: EmbeddedNode, cid: CID, options: VerifySi
     detail: {
       message:
         'no gateways in the config: verified through a local gateway over the embedded node, which only proves the local copy is whole; ' +
-        "add trustless gateways to 'gateways' to check what readers will get",
+        "add trustless gateways to 'gateways' (or a required target's 'gateway') to check what readers will get",
     },
   })
   const gateway = createGateway({ helia: node.helia }, { host: DEFAULT_GATEWAY_HOST, port: 0, onProgress: emit })

@@ -18,7 +18,7 @@ let project: Project
 let second: DeployResult
 
 before(async () => {
-  server = await startPinServerProcess({ token, fetchTimeout: '10s' })
+  server = await startPinServerProcess({ token, fetchTimeout: '10s', gateway: true })
   project = await createProject(server.url)
 })
 after(async () => {
@@ -75,6 +75,18 @@ describe('deploy', () => {
     assert.equal(again.newBytes, 0)
     assert.ok(again.targets.every((t) => t.existing === true), JSON.stringify(again.targets))
     assert.equal((await serverPins(server.url, token)).length, 1)
+  })
+
+  it('with no gateways in the config, verifies through the required targets’ own gateways and prints them', async () => {
+    const gateway = server.gateway
+    assert.ok(gateway !== undefined)
+    const targets = project.config.targets.map((t) => (t.name === 'ours' ? { ...t, gateway } : t))
+    const result = await run({ config: { ...project.config, targets } })
+    assert.equal(result.ok, true, result.error)
+    assert.equal(result.verify?.localOnly, false)
+    assert.deepEqual(result.verify?.gateways.map((g) => [g.url, g.ok, g.blocks]), [[gateway, true, result.blocks]])
+    assert.deepEqual(result.urls.gateway, [`${gateway}/ipfs/${result.cid}/`])
+    assert.ok(!result.warnings.some((w) => w.includes('only proves the local copy')))
   })
 
   it('--dry-run returns the plan with the new CID and touches no target and no name', async () => {

@@ -15,17 +15,20 @@ export interface PinServerProcess {
   peerId: string
   /** The server node's multiaddrs (its `delegates`). */
   addresses: string[]
+  /** Its read-only gateway, when started with `gateway: true`. */
+  gateway?: string
   /** Everything it printed on stderr so far (its status lines). */
   stderr(): string
   stop(): Promise<void>
 }
 
-export async function startPinServerProcess(options: { token: string; fetchTimeout?: string }): Promise<PinServerProcess> {
+export async function startPinServerProcess(options: { token: string; fetchTimeout?: string; gateway?: boolean }): Promise<PinServerProcess> {
   const dir = await mkdtemp(join(tmpdir(), 'ipfs-publish-pin-server-'))
   await writeFile(join(dir, 'tokens'), `${options.token}\n`)
   await chmod(join(dir, 'tokens'), 0o600)
   await writeFile(join(dir, 'config.json'), JSON.stringify({ store: 'store' }))
   const args = [BIN, 'pin-server', '--json', '--port', '0', '--token-file', 'tokens', '--config', 'config.json', '--fetch-timeout', options.fetchTimeout ?? '30s']
+  if (options.gateway === true) args.push('--gateway-port', '0')
   const child: ChildProcess = spawn(process.execPath, args, { cwd: dir, stdio: ['ignore', 'pipe', 'pipe'] })
   let stderr = ''
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -45,7 +48,7 @@ export async function startPinServerProcess(options: { token: string; fetchTimeo
       throw new Error(`pin-server exited before it was ready: ${stderr}`)
     })
     const ready = (async () => {
-      for await (const line of lines) return JSON.parse(line) as { url: string; peerId: string; addresses: string[] }
+      for await (const line of lines) return JSON.parse(line) as { url: string; peerId: string; addresses: string[]; gateway?: string }
       throw new Error(`pin-server printed nothing: ${stderr}`)
     })()
     const info = await Promise.race([ready, exited])

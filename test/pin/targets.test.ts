@@ -18,12 +18,12 @@ describe('config targets', () => {
     const config = await normalize([
       { name: 'local', type: 'local', required: false },
       { name: 'pinata', type: 'pinning-service', endpoint: 'https://api.pinata.cloud/psa/', tokenEnv: 'PINATA_TOKEN' },
-      { name: 'slow', type: 'pinning-service', endpoint: 'http://127.0.0.1:5050', tokenEnv: 'SLOW', timeout: '1h30m' },
+      { name: 'slow', type: 'pinning-service', endpoint: 'http://127.0.0.1:5050', tokenEnv: 'SLOW', timeout: '1h30m', gateway: 'https://gw.example.org/' },
     ])
     assert.deepEqual(config.targets, [
       { type: 'local', name: 'local', required: false },
       { type: 'pinning-service', name: 'pinata', required: true, endpoint: 'https://api.pinata.cloud/psa', tokenEnv: 'PINATA_TOKEN', timeoutMs: PIN_TIMEOUT_MS },
-      { type: 'pinning-service', name: 'slow', required: true, endpoint: 'http://127.0.0.1:5050', tokenEnv: 'SLOW', timeoutMs: 90 * 60 * 1000 },
+      { type: 'pinning-service', name: 'slow', required: true, endpoint: 'http://127.0.0.1:5050', tokenEnv: 'SLOW', timeoutMs: 90 * 60 * 1000, gateway: 'https://gw.example.org' },
     ])
   })
 
@@ -39,6 +39,8 @@ describe('config targets', () => {
       [[{ ...service, endpint: 'x' }], /`targets\[0\]\.endpint` is not a known option \(did you mean `endpoint`\?\)/],
       [[{ name: 'a', type: 'local' }, { name: 'a', type: 'local' }], /`targets\[1\]\.name` 'a' is used by an earlier target/],
       [[{ name: 'a b', type: 'local' }], /`targets\[0\]\.name` must be letters, digits/],
+      [[{ ...service, gateway: 'gw.example.org' }], /`targets\[0\]\.gateway` must be an absolute http\(s\) URL/],
+      [[{ name: 'local', type: 'local', gateway: 'https://gw.example.org' }], /`targets\[0\]\.gateway` the embedded node has no gateway to name here/],
     ]
     for (const [targets, message] of cases) {
       await assert.rejects(normalize(targets), (err: Error) => {

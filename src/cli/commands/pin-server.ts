@@ -67,6 +67,7 @@ export const pinServerCommand: Command = {
     'token-file': { type: 'string', value: 'FILE', description: `access tokens, one per line; the file must be chmod 600 (or set ${TOKENS_ENV})` },
     'fetch-timeout': { type: 'string', value: 'DURATION', description: `a pin whose DAG has not arrived after this long fails (default ${PIN_SERVER_FETCH_TIMEOUT_MS / 60_000}m)` },
     'max-fetches': { type: 'string', value: 'N', description: `pins fetched at once; the others wait queued (default ${PIN_SERVER_MAX_CONCURRENT_FETCHES})` },
+    'gateway-port': { type: 'string', value: 'N', description: 'also serve a read-only gateway of what this node holds on this port, on --host (0 picks a free one)' },
   },
   details: `
 Serves the IPFS Pinning Service API v1.0.0 (GET/POST /pins, GET/POST/DELETE
@@ -78,13 +79,18 @@ node's addresses (the config's node.listen and node.announce) are returned as
 'delegates'; to let publishers elsewhere reach it, listen on a public address, e.g.
 node.listen: ["/ip4/0.0.0.0/tcp/4001"]. Pins and unfinished requests survive a restart
 (<store>/${PIN_SERVER_DIR}/). Tokens travel in clear over HTTP: beyond this machine, put a
-TLS reverse proxy in front. With --json, one line {"url", "peerId", "addresses"} is
-printed on stdout when the server is ready. Ctrl+C stops the server and the node.`,
+TLS reverse proxy in front. With --gateway-port, the node's blocks are also served as a
+path and trustless gateway (/ipfs/<cid>, ?format=car|raw) that never fetches from peers:
+name it as the target's 'gateway' and deploy verifies through it, proving this service
+can hand back the whole site. With --json, one line {"url", "peerId", "addresses"} (plus
+"gateway") is printed on stdout when the server is ready. Ctrl+C stops the server and
+the node.`,
   async run({ values, config, output, signal }) {
     const port = integerOption(values.port, '--port', 0, 65535) ?? DEFAULT_PIN_SERVER_PORT
     const host = typeof values.host === 'string' ? values.host : DEFAULT_PIN_SERVER_HOST
     const fetchTimeoutMs = typeof values['fetch-timeout'] === 'string' ? parseDuration(values['fetch-timeout'], '--fetch-timeout') : undefined
     const maxConcurrentFetches = integerOption(values['max-fetches'], '--max-fetches', 1, 1000)
+    const gatewayPort = integerOption(values['gateway-port'], '--gateway-port', 0, 65535)
     const tokens = await loadTokens(values, output)
     const cfg = await config()
     // Loaded on use so that --help and other commands start without Helia.
@@ -97,15 +103,20 @@ printed on stdout when the server is ready. Ctrl+C stops the server and the node
         { tokens, dir: join(cfg.store, PIN_SERVER_DIR), host, port, fetchTimeoutMs, maxConcurrentFetches, onProgress: progressDisplay(output) },
       )
       const address = await server.start()
+      const { createGateway } = await import('../../gateway/index.ts')
+      const gateway = gatewayPort === undefined ? undefined : createGateway({ helia: node.helia }, { host, port: gatewayPort, offline: true })
       try {
-        output.jsonLine({ url: address.url, peerId: address.peerId, addresses: address.addresses })
+        const gatewayUrl = (await gateway?.start())?.url
+        output.jsonLine({ url: address.url, peerId: address.peerId, addresses: address.addresses, ...(gatewayUrl === undefined ? {} : { gateway: gatewayUrl }) })
         output.info(`pinning service API on ${address.url}/pins (${tokens.length} access token${tokens.length === 1 ? '' : 's'}), store ${cfg.store}`)
+        if (gatewayUrl !== undefined) output.info(`gateway on ${gatewayUrl} (what this node holds, never fetched from peers)`)
         output.info(`node ${address.peerId}, delegates:`)
         for (const a of address.addresses) output.info(`  ${a}`)
         if (!/^(127\.|::1$|localhost$)/.test(host)) output.warn(`listening on ${host}: access tokens travel in clear over HTTP; put a TLS reverse proxy in front`)
         output.info('press Ctrl+C to stop')
         if (!signal.aborted) await new Promise((resolve) => signal.addEventListener('abort', resolve, { once: true }))
       } finally {
+        await gateway?.stop()
         await server.stop()
       }
     } finally {
