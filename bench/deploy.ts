@@ -1,8 +1,9 @@
 /**
  * Deploy benchmark: `ipfs-publish deploy` of the render benchmark's seeded blog (20,000
  * posts by default), run as a user runs it (the CLI, a child process) against the local
- * targets: the embedded node and our pin-server as a child process on loopback, with the
- * embedded node's IPNS name. First a deploy from an empty store, then a one-post change
+ * targets: the embedded node and our pin-server as a child process on loopback (verify
+ * reads the site back through the pin-server's own gateway), with the embedded node's
+ * IPNS name. First a deploy from an empty store, then a one-post change
  * (one post's body edited). For each: wall time, the site's bytes, what deploy counts as
  * new vs reused, and what the pin-server really fetched (its store's growth).
  *
@@ -74,7 +75,7 @@ async function main(): Promise<void> {
   const work = await mkdtemp(join(tmpdir(), 'ipfs-publish-bench-deploy-'))
   const serverDir = join(work, 'pin-server')
   let server: BenchPinServer | undefined = await startBenchPinServer(serverDir, TOKEN)
-  const { url, port } = server
+  const { url, port, gateway, gatewayPort } = server
   try {
     await cp(join(corpus, 'site'), join(work, 'site'), { recursive: true })
     await withProjectTheme(join(work, 'site'))
@@ -84,7 +85,8 @@ async function main(): Promise<void> {
       store: 'store',
       targets: [
         { name: 'local', type: 'local' },
-        { name: 'pin-server', type: 'pinning-service', endpoint: url, tokenEnv: TOKEN_ENV, timeout: '30m' },
+        // Verified through the service's own gateway: proves it can hand the whole site back.
+        { name: 'pin-server', type: 'pinning-service', endpoint: url, tokenEnv: TOKEN_ENV, timeout: '30m', gateway },
       ],
       names: [{ type: 'ipns', key: 'site' }],
     }
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     server = undefined
     const deploy = async (name: string): Promise<Run> => {
       const before = await storedBlockBytes(serverDir)
-      server = await startBenchPinServer(serverDir, TOKEN, port)
+      server = await startBenchPinServer(serverDir, TOKEN, port, gatewayPort)
       const clock = stageClock()
       const m = await measure(name, process.execPath, [BIN, 'deploy', '--config', 'publish.config.json', '--json'], { cwd: work, env: { [TOKEN_ENV]: TOKEN }, onStderr: clock.onStderr })
       const r = JSON.parse(m.stdout) as DeployResult
