@@ -277,6 +277,16 @@ export const STORACHA_RECEIPT_POLLS = 10
 /** Uploads asked for per page when listing a w3up space. */
 export const STORACHA_LIST_PAGE_SIZE = 100
 
+/**
+ * The `storacha` target's upload records, inside the store folder: the sharded DAG index of
+ * each upload (`<root>.car`), so the next deploy knows where every old block sits and sends
+ * only the new ones.
+ */
+export const STORACHA_RECORD_DIR = 'storacha'
+
+/** Upload records kept, newest first (one per deploy; the one a deploy builds on is refreshed by use). */
+export const STORACHA_RECORDS_KEPT = 20
+
 /** The REST API of github.com, used when `GITHUB_API_URL` is unset (GitHub Enterprise Server sets its own). */
 export const GITHUB_DEFAULT_API_URL = 'https://api.github.com'
 

@@ -1,5 +1,5 @@
 /**
- * Uploading a DAG to a w3up space, and asking the service what it registered.
+ * Uploading a whole DAG to a w3up space, and asking the service what it registered.
  *
  * The CAR is the one `exportCar` streams from our blockstore (depth-first, deterministic),
  * cut into shards of `shardSize` by the client; each shard is a blob the service stores
@@ -7,21 +7,20 @@
  * a shard the space already holds is not sent again: the service allocates nothing and
  * gives no upload URL (a re-run, or a re-pin after `unpin`, sends 0 bytes).
  *
- * What this does not do yet: send only the blocks a space lacks when the DAG changed.
- * Every cut after the first changed block moves, so the rest of the CAR is sent again.
- * That needs shards cut by content (so unchanged runs of blocks give byte-identical
- * shards) and an index pointing each block at the shard that holds it, old or new.
- * `uploadCAR` builds its index from the shards it cuts itself, so that step would replace
- * the `uploadCAR` call below with the client's `space/blob/add` per new shard, then
- * `space/index/add` and `upload/add` listing old and new shards; `carSource` and
- * `uploadDag` are the seam, and a set of already-uploaded CIDs would be its input.
+ * A changed DAG moves every cut after its first changed block, so a whole upload of it
+ * would send nearly everything again: when the previous deploy's upload is known,
+ * storacha-incremental.ts sends only the blocks it lacks instead, and this whole upload is
+ * the fallback. Either way the index the upload registered is kept as its record
+ * (storacha-records.ts), so the next deploy knows where each of these blocks sits.
  */
 import { randomUUID } from 'node:crypto'
 import { ReadableStream } from 'node:stream/web'
-import type { BlobLike } from '@web3-storage/w3up-client/types'
+import { indexShardedDAG } from '@web3-storage/blob-index'
+import type { BlobLike, CARMetadata } from '@web3-storage/w3up-client/types'
 import type { CID } from 'multiformats/cid'
 import { exportCar } from '../pack/car.ts'
 import type { BlockReader } from '../pack/walk.ts'
+import { writeRecord } from './storacha-records.ts'
 import type { Session } from './storacha-session.ts'
 
 export interface UploadedDag {
@@ -37,6 +36,8 @@ export interface UploadDagOptions {
   signal: AbortSignal
   /** Makes this upload's invocations unique (the service answers a repeated one from its receipt cache). */
   nonce: string
+  /** Where to keep the upload's index as its record; nothing is kept without it. */
+  recordDir: string | undefined
   /** After each shard is stored (sent, or already in the space). */
   onShard?: (shard: { cid: string; size: number }) => void
 }
@@ -48,7 +49,7 @@ export function carSource(root: CID, blockstore: BlockReader, signal: AbortSigna
 }
 
 export async function uploadDag(session: Session, root: CID, options: UploadDagOptions): Promise<UploadedDag> {
-  const shards: string[] = []
+  const stored: CARMetadata[] = []
   const registered = await session.client.uploadCAR(carSource(root, options.blockstore, options.signal), {
     shardSize: options.shardSize,
     signal: options.signal,
@@ -57,11 +58,22 @@ export async function uploadDag(session: Session, root: CID, options: UploadDagO
     // Our transport fetch already retried; a retry here would resend what just failed for good.
     retries: 0,
     onShardStored: (meta) => {
-      shards.push(meta.cid.toString())
+      stored.push(meta)
       options.onShard?.({ cid: meta.cid.toString(), size: meta.size })
     },
   })
-  return { root: registered.toString(), shards }
+  if (options.recordDir !== undefined) await keepRecord(options.recordDir, root, stored).catch(() => {})
+  return { root: registered.toString(), shards: stored.map((meta) => meta.cid.toString()) }
+}
+
+/** The index `uploadCAR` registered, rebuilt byte for byte from what it reported of each shard (each one's slices include itself). */
+async function keepRecord(dir: string, root: CID, stored: CARMetadata[]): Promise<void> {
+  const index = await indexShardedDAG(
+    root as Parameters<typeof indexShardedDAG>[0],
+    stored.map((meta) => meta.cid),
+    stored.map((meta) => meta.slices),
+  )
+  if (index.ok !== undefined) await writeRecord(dir, root, index.ok)
 }
 
 /** The upload the space holds for `root`, as the service records it; undefined when there is none. */

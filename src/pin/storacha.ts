@@ -1,7 +1,9 @@
 /**
  * The `storacha` pin target: uploads the CAR we built to a w3up upload service with
  * `@web3-storage/w3up-client`, authorised as w3cli is in CI (an agent key and a base64
- * delegation proof from a space to that agent).
+ * delegation proof from a space to that agent). Given the previous deploy's root, it sends
+ * only the blocks that deploy's upload lacks (storacha-incremental.ts), and falls back to
+ * the whole CAR, saying why in a `pin:full` event, when it cannot build on it.
  *
  * Storacha's hosted service stopped accepting writes in 2026. This target is for
  * self-hosted w3up upload services: set `serviceUrl` and `serviceDid` to yours. Without
@@ -22,7 +24,8 @@ import { parseAgentKey, parseProof, LIST_ABILITIES, REMOVE_ABILITIES, requireAbi
 import { failureFor, type FailureContext } from './storacha-errors.ts'
 import { normalizeStorachaInit, type StorachaInit } from './storacha-options.ts'
 import { openSession, type Session } from './storacha-session.ts'
-import { findUpload, uploadDag } from './storacha-upload.ts'
+import { uploadIncremental } from './storacha-incremental.ts'
+import { findUpload, type UploadedDag, uploadDag } from './storacha-upload.ts'
 import type { PinKind, PinOptions, PinProgressEvents, Pinner, PinRequest, PinResult, RemotePin } from './types.ts'
 
 export type { StorachaInit } from './storacha-options.ts'
@@ -32,6 +35,12 @@ export interface StorachaComponents {
   blockstore?: BlockReader
   /** @default globalThis.fetch */
   fetch?: typeof fetch
+  /**
+   * Where each upload's index is kept as its record (`<store>/storacha`), so the next deploy
+   * sends only what that upload lacks even when it was itself incremental. Without it, only
+   * a previous upload made whole can be built on (see storacha-layout.ts).
+   */
+  recordDir?: string
 }
 
 interface Credentials {
@@ -110,19 +119,29 @@ export function createStorachaPinner(components: StorachaComponents, init: Stora
         const { blockstore } = components
         if (blockstore === undefined) throw new PinError(name, `no block store to read ${cid} from: pass the one the site was packed into`)
         emit({ type: 'pin:status', detail: { target: name, cid, status: 'pinning' } })
+        // `totalBytes` is the shards cut so far: their size is only known once the walk ends.
         let carBytes = 0
-        const uploaded = await uploadDag(session, request.cid, {
-          blockstore,
-          shardSize: opts.shardSize,
-          signal,
+        const onShard = (shard: { size: number }) => {
+          carBytes += shard.size
+          emit({ type: 'pin:upload', detail: { target: name, bytes: session.uploadedBytes, totalBytes: carBytes } })
+        }
+        const common = { blockstore, shardSize: opts.shardSize, signal, recordDir: components.recordDir, onShard }
+        let uploaded: UploadedDag | string | undefined
+        const { previous } = request
+        if (previous !== undefined) {
+          uploaded = await uploadIncremental(session, request.cid, previous, {
+            ...common,
+            onPlan: ({ fresh, reused, newBytes, reusedBytes }) => {
+              const detail = { target: name, cid, previous: previous.toString(), newBlocks: fresh.length, newBytes, reusedBlocks: reused.length, reusedBytes }
+              emit({ type: 'pin:incremental', detail })
+            },
+          })
+          if (typeof uploaded === 'string') emit({ type: 'pin:full', detail: { target: name, cid, previous: previous.toString(), reason: uploaded } })
+        }
+        if (uploaded === undefined || typeof uploaded === 'string') {
           // A fresh nonce: the service answers a byte-identical invocation from its receipt cache.
-          nonce: randomUUID(),
-          // `totalBytes` is the CAR cut so far: its size is only known once the walk ends.
-          onShard: (shard) => {
-            carBytes += shard.size
-            emit({ type: 'pin:upload', detail: { target: name, bytes: session.uploadedBytes, totalBytes: carBytes } })
-          },
-        })
+          uploaded = await uploadDag(session, request.cid, { ...common, nonce: randomUUID() })
+        }
         checkRoot(uploaded.root, cid)
         const registered = await findUpload(session, request.cid, signal)
         if (registered === undefined) throw new PinError(name, `the service lists no upload for ${cid} right after registering it`)

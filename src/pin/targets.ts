@@ -4,7 +4,9 @@
  * Secrets come from `components.env`, which the CLI fills from `process.env`: no stage
  * reads the environment itself.
  */
+import { join } from 'node:path'
 import type { ResolvedTarget } from '../config/targets.ts'
+import { STORACHA_RECORD_DIR } from '../constants.ts'
 import { ConfigError } from '../errors.ts'
 import type { EmbeddedNode } from '../node/index.ts'
 import type { BlockReader } from '../pack/walk.ts'
@@ -22,6 +24,12 @@ export interface TargetComponents {
   fetch?: typeof fetch
   /** Where uploading targets (`storacha`) read the DAG's blocks: the store the site was packed into. Not needed to list or unpin. */
   blockstore?: BlockReader
+  /**
+   * The store folder (`.ipfs-publish/`). Targets that keep records between runs keep them
+   * in a folder of their own there: `storacha` keeps each upload's index in `storacha/`,
+   * so the next deploy sends only the blocks that upload lacks.
+   */
+  store?: string
 }
 
 type Factories = { [T in ResolvedTarget['type']]: (target: Extract<ResolvedTarget, { type: T }>, components: TargetComponents) => Pinner }
@@ -49,7 +57,7 @@ export const PINNER_FACTORIES: Factories = {
       { name: target.name, required: target.required, endpoint: target.endpoint, token, tokenEnv: target.tokenEnv, timeoutMs: target.timeoutMs },
     )
   },
-  storacha: (target, { env, fetch, blockstore }) => {
+  storacha: (target, { env, fetch, blockstore, store }) => {
     const agentKey = env[target.agentKeyEnv] ?? ''
     const proof = env[target.proofEnv] ?? ''
     // As for a pinning service: a required target cannot work without its secrets; an optional one fails alone.
@@ -61,7 +69,11 @@ export const PINNER_FACTORIES: Factories = {
       )
     }
     return createStorachaPinner(
-      { ...(blockstore === undefined ? {} : { blockstore }), ...(fetch === undefined ? {} : { fetch }) },
+      {
+        ...(blockstore === undefined ? {} : { blockstore }),
+        ...(fetch === undefined ? {} : { fetch }),
+        ...(store === undefined ? {} : { recordDir: join(store, STORACHA_RECORD_DIR) }),
+      },
       {
         name: target.name,
         required: target.required,

@@ -35,6 +35,12 @@ export interface PinRequest {
    * live, so only failed or unfinished ones are replaced (see pinning-service-replace.ts).
    */
   live?: string[]
+  /**
+   * The root of the site's previous production deploy, when known (from the names or the
+   * deploy record). Targets that take uploads may send only the blocks it lacks; the others
+   * ignore it. A wrong or unknown one only costs bytes: such a target then sends everything.
+   */
+  previous?: CID
 }
 
 export type PinStatus = 'queued' | 'pinning' | 'pinned' | 'failed'
@@ -72,6 +78,13 @@ export type PinProgressEvents =
   | ProgressEvent<'pin:start', { target: string; cid: string }>
   | ProgressEvent<'pin:status', { target: string; cid: string; status: PinStatus; requestid?: string }>
   | ProgressEvent<'pin:upload', { target: string; bytes: number; totalBytes: number }>
+  /**
+   * An uploading target builds on `previous`: it sends the blocks the previous upload lacks
+   * and points at the ones it already holds (counts and bytes of blocks, before CAR framing).
+   */
+  | ProgressEvent<'pin:incremental', { target: string; cid: string; previous: string; newBlocks: number; newBytes: number; reusedBlocks: number; reusedBytes: number }>
+  /** `previous` was given, but this target cannot build on it (`reason`): it uploads the whole DAG. */
+  | ProgressEvent<'pin:full', { target: string; cid: string; previous: string; reason: string }>
   | ProgressEvent<'pin:retry', { target: string; attempt: number; delayMs: number; reason: string }>
   | ProgressEvent<'pin:done', { target: string; cid: string; status: 'pinned' | 'failed'; timeMs: number; error?: string }>
   /** A pin already at the target was found (a re-run) or an earlier one is being replaced. */

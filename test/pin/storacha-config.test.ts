@@ -4,10 +4,13 @@
  * and that pinner uploading to the real w3up service code.
  */
 import assert from 'node:assert/strict'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
 import { normalizeConfig } from '../../src/config/index.ts'
 import type { ResolvedTarget } from '../../src/config/targets.ts'
-import { STORACHA_SHARD_SIZE } from '../../src/constants.ts'
+import { STORACHA_RECORD_DIR, STORACHA_SHARD_SIZE } from '../../src/constants.ts'
 import { createPinner } from '../../src/pin/targets.ts'
 import { startW3upService, type W3upService } from '../helpers/w3up-service.ts'
 import { agentWithSpace, type PackedSite, packedSite, siteRequest } from './storacha-fixture.ts'
@@ -59,12 +62,18 @@ describe('the storacha target in the config', () => {
     assert.match(result.error ?? '', /the agent key in \$W3_PRINCIPAL is empty/)
   })
 
-  it('the pinner the factory makes uploads to the configured service with the secrets from the environment', async () => {
+  it('the pinner the factory makes uploads to the configured service with the secrets from the environment, recording the upload in the store', async () => {
     const { secrets } = await agentWithSpace(service)
     const [target] = await targets({ agentKeyEnv: 'CI_KEY', proofEnv: 'CI_PROOF', serviceUrl: service.url.href, serviceDid: service.did, shardSize: 4096, timeout: '1m' })
-    const pinner = createPinner(target!, { env: { CI_KEY: secrets.key, CI_PROOF: secrets.proof }, blockstore: site.blockstore })
-    const result = await pinner.pin(siteRequest(site.cid))
-    assert.equal(result.status, 'pinned', result.error)
-    assert.equal((await pinner.list({ site: 'blog' }))[0]?.cid, site.cid.toString())
+    const store = await mkdtemp(join(tmpdir(), 'storacha-store-'))
+    try {
+      const pinner = createPinner(target!, { env: { CI_KEY: secrets.key, CI_PROOF: secrets.proof }, blockstore: site.blockstore, store })
+      const result = await pinner.pin(siteRequest(site.cid))
+      assert.equal(result.status, 'pinned', result.error)
+      assert.equal((await pinner.list({ site: 'blog' }))[0]?.cid, site.cid.toString())
+      assert.deepEqual(await readdir(join(store, STORACHA_RECORD_DIR)), [`${site.cid}.car`])
+    } finally {
+      await rm(store, { recursive: true, force: true })
+    }
   })
 })
