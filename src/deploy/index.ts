@@ -36,7 +36,13 @@ function checkNames(site: string, preview: string | undefined): string {
 }
 
 function resolvePinners(options: DeployOptions, node: EmbeddedNode): readonly Pinner[] {
-  const components: TargetComponents = { node, env: options.env ?? {}, blockstore: storeReader(node), ...(options.fetch === undefined ? {} : { fetch: options.fetch }) }
+  const components: TargetComponents = {
+    node,
+    env: options.env ?? {},
+    blockstore: storeReader(node),
+    store: options.config.store,
+    ...(options.fetch === undefined ? {} : { fetch: options.fetch }),
+  }
   const { pinners } = options
   if (pinners === undefined) return createPinners(options.config.targets, components)
   return typeof pinners === 'function' ? pinners(components) : pinners
@@ -129,6 +135,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
       meta,
       origins: node.addresses().map(String),
       ...(live === undefined ? {} : { live }),
+      // Targets that take uploads send only what the previous production version lacks.
+      ...(previous === undefined || previous.equals(cid) ? {} : { previous }),
       ...(kind === 'preview' && options.previewExpiresAt !== undefined ? { expiresAt: options.previewExpiresAt } : {}),
     }
     const pinned = await pinAll(pinners, request, { signal, onProgress: emit })

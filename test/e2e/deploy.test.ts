@@ -20,6 +20,8 @@ import { DOMAIN, ENV, SITE_TITLE, startWorld, type World } from './deploy-world.
 let world: World | undefined
 /** The directory blocks on the path from the root to a changed file: a few links each, well under this. */
 const DIRECTORY_SLACK = 8 * 1024
+/** CAR framing of the new blocks plus the sharded DAG index naming every block of the site (~50 bytes each). */
+const UPLOAD_SLACK = 64 * 1024
 /** Each deploy's JSON, in order, for the later steps to compare with. */
 const deploys: DeployResult[] = []
 
@@ -107,6 +109,8 @@ describe('ipfs-publish deploy, end to end', () => {
     assert.ok(second.reusedBytes >= second.dagBytes - changedBytes - DIRECTORY_SLACK)
     const uploaded = target(second, 'w3up').uploadedBytes
     t.diagnostic(`redeploy: ${second.newBytes} of ${second.dagBytes} DAG bytes new (${changedBytes} in ${changed.length} changed files); w3up uploaded ${uploaded}`)
+    // The upload target got the new blocks (in CAR framing) and the new index, not the site again.
+    assert.ok(uploaded !== undefined && uploaded >= second.newBytes && uploaded <= second.newBytes + UPLOAD_SLACK, `w3up uploaded ${uploaded} for ${second.newBytes} new bytes`)
     assert.deepEqual(second.names.map((n) => [n.status, n.previous, n.value]), [
       ['updated', `/ipfs/${first.cid}`, `/ipfs/${second.cid}`],
       ['updated', `/ipfs/${first.cid}`, `/ipfs/${second.cid}`],

@@ -26,6 +26,12 @@ export function deployProgress(output: Output): (event: DeployAllProgressEvents)
         return output.progress(`${event.detail.target}: ${event.detail.status}`, true)
       case 'pin:retry':
         return output.progress(`${event.detail.target}: retrying in ${event.detail.delayMs} ms (${event.detail.reason})`, true)
+      case 'pin:incremental': {
+        const { target, newBlocks, newBytes, reusedBytes } = event.detail
+        return output.info(`${target}: uploading ${formatBytes(newBytes)} (${newBlocks} blocks) new; ${formatBytes(reusedBytes)} already in its previous upload`)
+      }
+      case 'pin:full':
+        return output.info(`${event.detail.target}: uploading the whole site (${event.detail.reason})`)
       case 'pin:done':
         return output.info(`${event.detail.target}: ${event.detail.status === 'pinned' ? 'pinned' : 'FAILED'} in ${formatElapsed(event.detail.timeMs)}`)
       case 'verify:done': {

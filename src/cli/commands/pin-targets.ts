@@ -48,13 +48,16 @@ export function needsNetwork(targets: readonly ResolvedTarget[]): boolean {
   return targets.some((t) => t.type === 'pinning-service')
 }
 
-/** Builds the pinners; tokens come from this process's environment, by the names in the config. */
-export async function openPinners(targets: readonly ResolvedTarget[], node: EmbeddedNode | undefined): Promise<Pinner[]> {
+/**
+ * Builds the pinners; tokens come from this process's environment, by the names in the
+ * config. `store` is where targets keep records between runs (storacha's upload indexes).
+ */
+export async function openPinners(targets: readonly ResolvedTarget[], node: EmbeddedNode | undefined, store: string): Promise<Pinner[]> {
   const { createPinners } = await import('../../pin/targets.ts')
-  if (node === undefined) return createPinners(targets, { env: process.env })
+  if (node === undefined) return createPinners(targets, { env: process.env, store })
   // Uploading targets read the packed blocks from the store only: never fetched from peers.
   const blockstore = { get: (cid: CID, options?: AbortOptions) => node.helia.blockstore.get(cid, { ...options, offline: true }) }
-  return createPinners(targets, { env: process.env, node, blockstore })
+  return createPinners(targets, { env: process.env, node, blockstore, store })
 }
 
 /** `--current CID` (repeatable): CIDs the site's names point at now. */

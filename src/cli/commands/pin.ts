@@ -85,7 +85,7 @@ Exits 1 if a required target did not reach 'pinned'.`,
     const online = needsNetwork(targets)
     const node = await openNode(cfg.store, { offline: !online, listen: cfg.node.listen, announce: cfg.node.announce, bootstrap: cfg.node.bootstrap, signal })
     try {
-      const pinners = await openPinners(targets, node)
+      const pinners = await openPinners(targets, node, cfg.store)
       if (!(await node.helia.blockstore.has(cid))) output.warn(`${cid} is not in the store (${cfg.store}): targets cannot fetch it from this node; pack the site first`)
       const origins = online ? node.addresses().map(String) : []
       warnIfUnreachable(targets, origins, output)

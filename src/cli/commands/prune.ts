@@ -65,7 +65,7 @@ Exits 1 if a target could not be pruned.`,
     const { openNode } = await import('../../node/index.ts')
     const node = local ? await openNode(cfg.store, { offline: true, signal }) : undefined
     try {
-      const pinners = await openPinners(targets, node)
+      const pinners = await openPinners(targets, node, cfg.store)
       const { prune } = await import('../../pin/index.ts')
       const result = await prune(pinners, {
         site,
