@@ -12,7 +12,6 @@ import type { EmbeddedNode } from '../node/index.ts'
 import type { BlockReader } from '../pack/walk.ts'
 import { createLocalPinner } from './local.ts'
 import { createPinningServicePinner } from './pinning-service.ts'
-import { createStorachaPinner } from './storacha.ts'
 import type { Pinner } from './types.ts'
 
 export interface TargetComponents {
@@ -68,27 +67,49 @@ export const PINNER_FACTORIES: Factories = {
           `export the agent key (${target.agentKeyEnv}) and the delegation proof (${target.proofEnv}), or make the target \`required: false\``,
       )
     }
-    return createStorachaPinner(
-      {
-        ...(blockstore === undefined ? {} : { blockstore }),
-        ...(fetch === undefined ? {} : { fetch }),
-        ...(store === undefined ? {} : { recordDir: join(store, STORACHA_RECORD_DIR) }),
-      },
-      {
-        name: target.name,
-        required: target.required,
-        agentKey,
-        proof,
-        agentKeyEnv: target.agentKeyEnv,
-        proofEnv: target.proofEnv,
-        ...(target.serviceUrl === undefined ? {} : { serviceUrl: target.serviceUrl }),
-        ...(target.serviceDid === undefined ? {} : { serviceDid: target.serviceDid }),
-        ...(target.receiptsUrl === undefined ? {} : { receiptsUrl: target.receiptsUrl }),
-        shardSize: target.shardSize,
-        timeoutMs: target.timeoutMs,
-      },
-    )
+    return lazyPinner(target.name, target.required, async () => {
+      const { createStorachaPinner } = await import('./storacha.ts')
+      return createStorachaPinner(
+        {
+          ...(blockstore === undefined ? {} : { blockstore }),
+          ...(fetch === undefined ? {} : { fetch }),
+          ...(store === undefined ? {} : { recordDir: join(store, STORACHA_RECORD_DIR) }),
+        },
+        {
+          name: target.name,
+          required: target.required,
+          agentKey,
+          proof,
+          agentKeyEnv: target.agentKeyEnv,
+          proofEnv: target.proofEnv,
+          ...(target.serviceUrl === undefined ? {} : { serviceUrl: target.serviceUrl }),
+          ...(target.serviceDid === undefined ? {} : { serviceDid: target.serviceDid }),
+          ...(target.receiptsUrl === undefined ? {} : { receiptsUrl: target.receiptsUrl }),
+          shardSize: target.shardSize,
+          timeoutMs: target.timeoutMs,
+        },
+      )
+    })
   },
+}
+
+/**
+ * A pinner whose code loads on first use: the storacha target brings the w3up client,
+ * a few hundred milliseconds of imports that a deploy without that target should not pay.
+ */
+function lazyPinner(name: string, required: boolean, load: () => Promise<Pinner>): Pinner {
+  let loaded: Promise<Pinner> | undefined
+  const pinner = (): Promise<Pinner> => {
+    loaded ??= load()
+    return loaded
+  }
+  return {
+    name,
+    required,
+    pin: async (request, options) => (await pinner()).pin(request, options),
+    list: async (filter, options) => (await pinner()).list(filter, options),
+    unpin: async (requestid, options) => (await pinner()).unpin(requestid, options),
+  }
 }
 
 export function createPinner(target: ResolvedTarget, components: TargetComponents): Pinner {
