@@ -42,6 +42,8 @@ export async function renderSiteInParallel(source: SiteSource, options: Parallel
       pool === undefined ? renderEach(work.misses, render) : pool.render(work.misses, plan.refs, { signal })
     try {
       for (const post of work.posts) {
+        // The pool watches the signal while it renders; cached posts and posts rendered here need this.
+        signal?.throwIfAborted()
         if (post.cached !== undefined) {
           site.addPost(post.cached)
           continue

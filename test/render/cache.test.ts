@@ -145,6 +145,32 @@ describe('build with a render cache', () => {
     assertSameOutput(warm.result, (await buildSite(site)).result)
   })
 
+  it('renders the posts missing from the cache on worker threads, in between the cached ones', async () => {
+    const count = 450
+    const site = await makeSite(count)
+    const cacheDir = cacheDirFor()
+    await buildSite(site, cacheDir)
+    // Every other post changes: more than PARALLEL_RENDER_MIN_POSTS to render, interleaved with cached ones.
+    for (let i = 0; i < count; i += 2) await writeFile(join(site, 'posts', `gen-${i}.md`), generatedPost(i, count, 'changed'))
+    const warm = await buildSite(site, cacheDir)
+    assert.equal(warm.cache?.posts.rendered, count / 2)
+    assertSameOutput(warm.result, (await buildSite(site)).result)
+  })
+
+  it('takes a summary from the cached HTML when a post loses its description', async () => {
+    const site = await makeSite(5)
+    const cacheDir = cacheDirFor()
+    const file = join(site, 'posts', 'target.md')
+    const text = await readFile(file, 'utf8')
+    await writeFile(file, text.replace('title: Target\n', 'title: Target\ndescription: Said in the front matter.\n'))
+    await buildSite(site, cacheDir)
+    // The body and its line offset are the same: its Markdown comes from the cache, its summary from that HTML.
+    await writeFile(file, text.replace('title: Target\n', 'title: Target\nsummary:\n'))
+    const warm = await buildSite(site, cacheDir)
+    assert.equal(warm.cache?.posts.rendered, 0)
+    assertSameOutput(warm.result, (await buildSite(site)).result)
+  })
+
   it('renders everything again when a Markdown option changes', async () => {
     const site = await makeSite(30)
     const cacheDir = cacheDirFor()
@@ -252,6 +278,30 @@ describe('build with a render cache', () => {
     await writeFile(join(site, 'posts', 'gen-4.md'), generatedPost(4, 20))
     const fixed = await buildSite(site, cacheDir)
     assert.deepEqual(fixed.cache?.posts, { cached: fixed.result.posts - 1, rendered: 1 })
+  })
+
+  it('leaves the cache as it was when a build is stopped', async () => {
+    const site = await makeSite(240)
+    const cacheDir = cacheDirFor()
+    await buildSite(site, cacheDir)
+    const manifest = await readFile(join(cacheDir, MANIFEST_FILE))
+    await writeFile(join(site, 'posts', 'gen-1.md'), generatedPost(1, 240, 'stopped'))
+    for (let i = 0; i < 240; i += 3) await writeFile(join(site, 'posts', `gen-${i}.md`), generatedPost(i, 240, 'stopped'))
+    const controller = new AbortController()
+    const stopping = build({
+      site,
+      out: join(root, 'unused-out'),
+      root,
+      dryRun: true,
+      cacheDir,
+      signal: controller.signal,
+      onProgress: (event) => {
+        if (event.type === 'build:page' && event.detail.done === 100) controller.abort(new Error('stopped'))
+      },
+    })
+    await assert.rejects(stopping, /stopped/)
+    assert.ok((await readFile(join(cacheDir, MANIFEST_FILE))).equals(manifest))
+    assert.deepEqual((await readdir(cacheDir)).filter((f) => f.endsWith('.tmp')), [])
   })
 
   it('builds on, and says why, when the cache cannot be written', async () => {
