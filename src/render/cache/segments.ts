@@ -1,7 +1,7 @@
 /**
  * Segment files: entries' bytes, appended one after another. A build appends what it
- * rendered to a new segment under a temporary name, renamed once complete; entries are
- * read back one at a time at their offset and checked against their CRC-32.
+ * rendered to new segments under temporary names, renamed once complete; a later build
+ * reads entries back at their offsets, each checked against its CRC-32.
  */
 import { randomBytes } from 'node:crypto'
 import { closeSync, readSync } from 'node:fs'
