@@ -1,11 +1,14 @@
 /**
- * Render benchmark: a seeded 20,000-post blog built by ipfs-publish and, in the same run,
- * by Eleventy 3 through a minimal layout (the same Markdown files). Prints posts/s and
- * peak RSS side by side and writes the figures to bench/results/.
+ * Render benchmark: a seeded 20,000-post blog built by ipfs-publish (a full render, no
+ * render cache) and, in the same run, by Eleventy 3 through a minimal layout (the same
+ * Markdown files). Prints posts/s and peak RSS side by side. Then the render cache: a
+ * build that fills it, a rebuild with one post's body edited, and another in memory (as
+ * deploy builds). Writes the figures to bench/results/.
  *
  *   node bench/render.ts [--posts N] [--runs N]
  */
-import { readdir, rm, stat } from 'node:fs/promises'
+import { cp, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -34,7 +37,9 @@ async function main(): Promise<void> {
   for (let run = 0; run < RUNS; run++) {
     await rm(out, { recursive: true, force: true })
     results['ipfs-publish']!.push(
-      await measure('ipfs-publish build', node, [join(ROOT, 'bin', 'ipfs-publish.js'), 'build', '--quiet', '--site', join(CORPUS, 'site'), '--out', out], { cwd: CORPUS }),
+      await measure('ipfs-publish build', node, [join(ROOT, 'bin', 'ipfs-publish.js'), 'build', '--quiet', '--no-cache', '--site', join(CORPUS, 'site'), '--out', out], {
+        cwd: CORPUS,
+      }),
     )
     const ours = await siteBytes(out)
     await rm(join(CORPUS, 'eleventy', '_site'), { recursive: true, force: true })
@@ -57,8 +62,40 @@ async function main(): Promise<void> {
     ['tool', 'seconds', 'posts/s', 'peak RSS', 'vs eleventy'],
     summary.map((s) => [s.name, s.seconds.toFixed(2), s.postsPerSecond.toFixed(0), s.peakRssMiB === undefined ? 'n/a' : `${s.peakRssMiB.toFixed(0)} MiB`, `${(eleventy.seconds / s.seconds).toFixed(2)}x`]),
   )
-  const file = await writeResults('render', { benchmark: 'render', posts: POSTS, runs: RUNS, machine: machine(), results: summary })
+  const rebuild = await cachedRebuild(CORPUS)
+  console.log(`\nrender cache, ${POSTS} posts:`)
+  printTable(
+    ['build', 'seconds', 'peak RSS'],
+    rebuild.map((r) => [r.name, r.seconds.toFixed(2), r.peakRssMiB === undefined ? 'n/a' : `${r.peakRssMiB.toFixed(0)} MiB`]),
+  )
+  const cache = rebuild.map(({ name, seconds, peakRssMiB }) => ({ name, seconds, peakRssMiB }))
+  const file = await writeResults('render', { benchmark: 'render', posts: POSTS, runs: RUNS, machine: machine(), results: summary, cache })
   console.log(`\nwritten ${file}`)
+}
+
+/**
+ * A copy of the site (it is edited) with its own store: a build that fills the render
+ * cache, then one with a paragraph appended to a post from the middle of the archive.
+ */
+async function cachedRebuild(corpus: string): Promise<Measurement[]> {
+  const work = await mkdtemp(join(tmpdir(), 'ipfs-publish-bench-render-'))
+  try {
+    await cp(join(corpus, 'site'), join(work, 'site'), { recursive: true })
+    await writeFile(join(work, 'package.json'), '{ "name": "bench-render", "private": true, "type": "module" }\n')
+    const build = (name: string, ...flags: string[]) =>
+      measure(name, process.execPath, [join(ROOT, 'bin', 'ipfs-publish.js'), 'build', '--quiet', '--site', 'site', '--out', 'out', ...flags], { cwd: work })
+    const post = join(work, 'site', 'posts', `post-${Math.floor(POSTS / 2)}.md`)
+    const edit = async (n: number) => writeFile(post, `${await readFile(post, 'utf8')}\nEdit ${n} after the first build: one more sentence.\n`)
+    const cold = await build('cold cache (fills it)')
+    await edit(1)
+    const warm = await build('one post edited')
+    await edit(2)
+    // What deploy does: the site rendered in memory, straight into the packer.
+    const inMemory = await build('one post edited, --dry-run (as deploy builds)', '--dry-run')
+    return [cold, warm, inMemory]
+  } finally {
+    await rm(work, { recursive: true, force: true })
+  }
 }
 
 await main()

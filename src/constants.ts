@@ -114,6 +114,24 @@ export const MARKDOWN_BATCH_POSTS = 8
 /** The young generation of each Markdown worker thread's heap, in MiB (peak memory of large builds). */
 export const RENDER_WORKER_YOUNG_GENERATION_MB = 8
 
+/** The render cache's folder in the store: rendered posts and pages kept between builds. */
+export const RENDER_CACHE_DIR = 'render-cache'
+
+/** The render cache's entries are read from disk in windows of this size (most entries are read in order). */
+export const RENDER_CACHE_READ_WINDOW_BYTES = 1024 * 1024
+
+/** The render cache's entries are written to disk in chunks of about this size. */
+export const RENDER_CACHE_WRITE_BUFFER_BYTES = 4 * 1024 * 1024
+
+/** At most this many segment files in the render cache; beyond it, the smallest are merged into the next. */
+export const RENDER_CACHE_MAX_SEGMENTS = 8
+
+/** A segment of the render cache less live than this (a fraction of its bytes) is rewritten into the next. */
+export const RENDER_CACHE_MIN_LIVE = 0.5
+
+/** A temporary file this old in the render cache is left from a build that died: it is removed. */
+export const RENDER_CACHE_STALE_TEMP_MS = 60 * 60 * 1000
+
 /** The IPNS key `start` publishes the site under, created on first use in the store's keys folder. */
 export const DEFAULT_IPNS_KEY = 'site'
 

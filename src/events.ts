@@ -8,12 +8,33 @@ export interface ProgressEvent<T extends string = string, D = unknown> {
   detail: D
 }
 
+/**
+ * What the render cache gave a build: posts (their Markdown) and HTML pages taken from it
+ * or rendered, entries that failed their checksum (rendered again), entries of the last
+ * build not used (swept), and what it keeps for the next build.
+ */
+export interface RenderCacheReport {
+  dir: string
+  posts: { cached: number; rendered: number }
+  pages: { cached: number; rendered: number }
+  corrupt: number
+  swept: number
+  entries: number
+  bytes: number
+  /** Why the cache on disk was set aside whole: another renderer version, a damaged manifest. */
+  ignored?: string
+  /** Why this build's work could not be kept (the build itself succeeded). */
+  error?: string
+}
+
+/** `build:cache` once the render cache is saved, when the build uses one. */
 export type BuildProgressEvents =
   | ProgressEvent<'build:load', { posts: number; assets: number }>
   | ProgressEvent<'build:warning', { file: string; line?: number; message: string }>
   | ProgressEvent<'build:page', { path: string; done: number; total: number }>
   | ProgressEvent<'build:command', { command: string }>
   | ProgressEvent<'build:write', { dir: string; files: number; bytes: number }>
+  | ProgressEvent<'build:cache', RenderCacheReport>
 
 export type PackProgressEvents =
   | ProgressEvent<'pack:file', { path: string; bytes: number }>

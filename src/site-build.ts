@@ -6,7 +6,7 @@ import type { ResolvedConfig } from './config/index.ts'
 import { PackError } from './errors.ts'
 import type { AbortOptions, BuildProgressEvents, ProgressOptions } from './events.ts'
 import type { PackSource } from './pack/index.ts'
-import { build } from './render/build.ts'
+import { build, renderCacheDir } from './render/build.ts'
 
 export interface BuiltSite {
   source: PackSource
@@ -14,7 +14,8 @@ export interface BuiltSite {
 }
 
 export interface BuildForPackOptions extends AbortOptions, ProgressOptions<BuildProgressEvents> {
-  config: Pick<ResolvedConfig, 'root' | 'site' | 'build'>
+  /** `store` holds the render cache (unless `build.cache` is false). */
+  config: Pick<ResolvedConfig, 'root' | 'site' | 'build' | 'store'>
 }
 
 /** Renders in memory (or runs `build.command`) and returns what to pack. */
@@ -22,7 +23,8 @@ export async function buildForPack(options: BuildForPackOptions): Promise<BuiltS
   const { site, root } = options.config
   const { out, command } = options.config.build
   // In memory: the files go straight into the store, and dist/ is left as it was.
-  const built = await build({ site, out, command, root, dryRun: true, signal: options.signal, onProgress: options.onProgress })
+  const cacheDir = renderCacheDir(options.config)
+  const built = await build({ site, out, command, root, dryRun: true, cacheDir, signal: options.signal, onProgress: options.onProgress })
   const source = built.output ?? built.outDir
   if (source === undefined) throw new PackError('the build produced neither files nor an output folder; check build.command and build.out')
   return { source, summary: { files: built.files, pages: built.pages, posts: built.posts, bytes: built.bytes } }

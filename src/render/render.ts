@@ -5,14 +5,15 @@
  *
  * It runs in two phases (`site-plan.ts`, then `assemble.ts`) with the Markdown of each
  * post rendered in between; `render-parallel.ts` renders that Markdown on worker threads
- * and gives the same bytes.
+ * and gives the same bytes. With a render cache, posts and pages found in it are taken
+ * from it, byte for byte what rendering them would give.
  */
 import type { Diagnostic } from '../errors.ts'
 import type { BuildProgressEvents, ProgressOptions } from '../events.ts'
 import { createAssembler } from './assemble.ts'
-import { createMarkdownRenderer } from './markdown/index.ts'
-import { refResolver } from './refs.ts'
-import { markdownJobs, planSite } from './site-plan.ts'
+import type { RenderCache } from './cache/index.ts'
+import { fromRender, markdownWork, renderHere } from './post-markdown.ts'
+import { planSite } from './site-plan.ts'
 import type { OutputFile, SiteSource } from './types.ts'
 
 export interface RenderedSite {
@@ -24,13 +25,16 @@ export interface RenderedSite {
   warnings: Diagnostic[]
 }
 
-export function renderSite(source: SiteSource, options: ProgressOptions<BuildProgressEvents> = {}): RenderedSite {
+export interface RenderOptions extends ProgressOptions<BuildProgressEvents> {
+  /** Rendered posts and pages from earlier builds; what this one renders is put in it. */
+  cache?: RenderCache | undefined
+}
+
+export function renderSite(source: SiteSource, options: RenderOptions = {}): RenderedSite {
+  const { cache } = options
   const plan = planSite(source)
   const site = createAssembler(plan, options)
-  const markdown = createMarkdownRenderer(source.config.markdown)
-  const resolveRef = refResolver(plan.refs)
-  for (const job of markdownJobs(plan)) {
-    site.addPost(markdown.render(job.body, { file: job.file, lineOffset: job.lineOffset, resolveRef }))
-  }
+  const render = renderHere(source.config.markdown, plan.refs)
+  for (const post of markdownWork(plan, cache, render).posts) site.addPost(post.cached ?? fromRender(render(post.job), post.key, cache))
   return site.finish()
 }

@@ -55,7 +55,16 @@ export interface MarkdownResult {
   errors: Diagnostic[]
   /** Problems reported but not fatal: mis-encoded text, ... */
   warnings: Diagnostic[]
+  /**
+   * Each Hugo ref target this post looked up, with what it resolved to: the only input of
+   * the Markdown stage from outside the post, so a cached result holds only while they
+   * resolve the same.
+   */
+  refs: RefUse[]
 }
+
+/** A ref target and the URL path it resolved to (null: no page matched). */
+export type RefUse = [target: string, url: string | null]
 
 export interface MarkdownRenderer {
   render(source: string, env: MarkdownEnv): MarkdownResult

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, describe, it } from 'node:test'
@@ -60,6 +60,28 @@ describe('ipfs-publish build', () => {
     assert.equal(run.code, 0, run.stderr)
     assert.match(run.stderr, /built \d+ pages \(\d+ posts\), \d+ files, .* in memory \(dry run, nothing written\)/)
     await assert.rejects(stat(out), { code: 'ENOENT' })
+  })
+
+  it('keeps a render cache in the store and reuses it; --no-cache neither reads nor writes it', async () => {
+    const project = join(dir, 'cached')
+    await mkdir(project)
+    await writeFile(join(project, 'package.json'), '{"type": "module"}')
+    const args = ['build', '--site', join(FIXTURES, 'blogs'), '--out', join(project, 'dist')]
+    const uncached = await runCli([...args, '--no-cache'], { cwd: project })
+    assert.equal(uncached.code, 0, uncached.stderr)
+    assert.doesNotMatch(uncached.stderr, /render cache/)
+    await assert.rejects(stat(join(project, '.ipfs-publish')), { code: 'ENOENT' })
+
+    const cold = await runCli(args, { cwd: project })
+    assert.equal(cold.code, 0, cold.stderr)
+    assert.match(cold.stderr, /render cache: reused 0 of (\d+) posts and 0 of \d+ pages/)
+    assert.ok((await readdir(join(project, '.ipfs-publish', 'render-cache'))).includes('manifest'))
+    const warm = await runCli([...args, '--json'], { cwd: project })
+    assert.equal(warm.code, 0, warm.stderr)
+    const result = JSON.parse(warm.stdout) as { posts: number; pages: number; cache: { posts: { cached: number }; pages: { cached: number } } }
+    assert.equal(result.cache.posts.cached, result.posts)
+    assert.equal(result.cache.pages.cached, result.pages - 2)
+    assert.match(warm.stderr, new RegExp(`render cache: reused ${result.posts} of ${result.posts} posts`))
   })
 
   it('fails listing every problem with file:line, and keeps the previous output', async () => {

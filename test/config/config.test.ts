@@ -23,6 +23,7 @@ describe('normalizeConfig', () => {
     assert.equal(config.site, join(dir, 'site'))
     assert.equal(config.build.out, join(dir, 'dist'))
     assert.equal(config.build.command, undefined)
+    assert.equal(config.build.cache, true)
     assert.deepEqual(config.pack, { profile: 'unixfs-v1-2025', hidden: false })
     assert.equal(config.store, join(dir, '.ipfs-publish'))
   })
@@ -57,6 +58,9 @@ describe('normalizeConfig', () => {
   it('rejects a wrong type nested in an object', async () => {
     await assert.rejects(normalizeConfig({ pack: { hidden: 'yes' } }, undefined, dir), {
       message: "`pack.hidden` must be true or false, got 'yes'",
+    })
+    await assert.rejects(normalizeConfig({ build: { cache: 'off' } }, undefined, dir), {
+      message: "`build.cache` must be true or false, got 'off'",
     })
   })
 })

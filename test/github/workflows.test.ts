@@ -100,13 +100,19 @@ describe('workflow rules', () => {
     assert.ok(scheduled.includes('node bin/ipfs-publish.js prune --previews-older-than 14d --json'))
   })
 
-  it('cache the packed blockstore, keyed by the content, restored by prefix', async () => {
+  it('cache the packed blockstore and the render cache, keyed by the content and the code, restored by prefix', async () => {
     const steps = (await workflow('deploy.yml')).jobs.production?.steps ?? []
     const cache = steps.find((s) => s.uses?.startsWith('actions/cache@'))
-    assert.equal(cache?.with?.path, '.ipfs-publish/blocks')
-    assert.match(String(cache?.with?.key), /^ipfs-publish-blocks-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\('site\/\*\*'/)
+    assert.deepEqual(String(cache?.with?.path).trim().split('\n'), ['.ipfs-publish/blocks', '.ipfs-publish/render-cache'])
+    assert.match(String(cache?.with?.key), /^ipfs-publish-blocks-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\('site\/\*\*'.*'src\/\*\*'/)
     assert.equal(String(cache?.with?.['restore-keys']).trim(), `ipfs-publish-blocks-${expr('runner.os')}-`)
     assert.ok(steps.indexOf(cache!) < steps.findIndex((s) => s.run?.includes('deploy')), 'restored before the deploy')
+    // Restored with the same paths wherever a pull request's build reads them (a cache's version covers its paths).
+    for (const file of ['deploy.yml', 'preview.yml']) {
+      for (const job of Object.values((await workflow(file)).jobs)) {
+        for (const step of job.steps ?? []) if (step.uses?.startsWith('actions/cache/restore@')) assert.equal(step.with?.path, cache?.with?.path, file)
+      }
+    }
   })
 
   it('map action.yml’s outputs cid and url from the deploy step', async () => {

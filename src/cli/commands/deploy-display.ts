@@ -5,6 +5,7 @@
  */
 import type { DeployAllProgressEvents, DeployResult } from '../../deploy/index.ts'
 import { formatBytes, formatElapsed, type Output } from '../output.ts'
+import { showRenderCache } from './build-display.ts'
 
 export function deployProgress(output: Output): (event: DeployAllProgressEvents) => void {
   return (event) => {
@@ -18,6 +19,8 @@ export function deployProgress(output: Output): (event: DeployAllProgressEvents)
         return output.warn(event.detail)
       case 'build:page':
         return output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
+      case 'build:cache':
+        return showRenderCache(output, event.detail)
       case 'pack:progress':
         return output.progress(`packing: ${event.detail.files} files, ${formatBytes(event.detail.bytes)}`)
       case 'deploy:packed':

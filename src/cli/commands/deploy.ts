@@ -4,6 +4,7 @@ import type { DeploySummary, GitHubContext } from '../../github/index.ts'
 import type { Command } from '../command.ts'
 import { EXIT_FAILURE, EXIT_OK } from '../exit.ts'
 import type { Output } from '../output.ts'
+import { NO_CACHE_OPTION } from './build-display.ts'
 import { deployLines, deployProgress } from './deploy-display.ts'
 
 function text(value: string | boolean | string[] | undefined): string | undefined {
@@ -61,6 +62,7 @@ export const deployCommand: Command = {
     branch: { type: 'string', value: 'NAME', description: 'the branch, stored with the pins (default: GITHUB_HEAD_REF, GITHUB_REF_NAME or git)' },
     commit: { type: 'string', value: 'SHA', description: 'the commit, stored with the pins (default: GITHUB_SHA or git)' },
     'pull-request': { type: 'string', value: 'N', description: "the pull request a preview belongs to, for a workflow_run of a fork's build" },
+    'no-cache': NO_CACHE_OPTION,
   },
   details: `
 Runs the whole pipeline against the config's targets and names. A name moves only to a
@@ -75,7 +77,8 @@ one preview comment on the pull request.`,
     const car = text(values.car)
     const dryRun = values['dry-run'] === true
     const pullRequest = parsePullRequest(text(values['pull-request']))
-    const cfg = await config()
+    const loaded = await config()
+    const cfg = values['no-cache'] === true ? { ...loaded, build: { ...loaded.build, cache: false } } : loaded
     const facts = await gitFacts(cfg.root, values, signal)
     const { detectGitHubActions } = await import('../../github/index.ts')
     // A plan is not a deploy: GitHub hears only about real runs.

@@ -7,6 +7,7 @@ import { type PackSource, pack } from '../../pack/index.ts'
 import type { Command } from '../command.ts'
 import { EXIT_OK } from '../exit.ts'
 import { formatBytes, type Output } from '../output.ts'
+import { NO_CACHE_OPTION, showRenderCache } from './build-display.ts'
 
 export const packCommand: Command = {
   name: 'pack',
@@ -16,10 +17,11 @@ export const packCommand: Command = {
     profile: { type: 'string', value: 'NAME', description: `CID profile: ${CID_PROFILES.join(' or ')}; default from config, else unixfs-v1-2025` },
     car: { type: 'string', value: 'FILE', description: 'also write the DAG as a CARv1 file (one root, blocks depth-first)' },
     hidden: { type: 'boolean', description: 'include hidden files (dotfiles); .git, .env and .env.* are never packed' },
+    'no-cache': NO_CACHE_OPTION,
   },
   details: `
 With DIR, packs that folder as it is. Without it, builds the site first (as
-'ipfs-publish build' would, in memory) and packs the result. Blocks go to the
+'ipfs-publish build' would, in memory, with its render cache) and packs the result. Blocks go to the
 project's store (.ipfs-publish/blocks by default); blocks it already has are not
 written again. The same files give the same CID on every machine.`,
   async run({ values, positionals, config, output, signal, cwd }) {
@@ -27,7 +29,7 @@ written again. The same files give the same CID on every machine.`,
     const cfg = await config()
     const profile = checkProfile(values.profile, cfg.pack.profile)
     const dir = positionals[0]
-    const source: PackSource = dir === undefined ? await buildSite(cfg, output, signal) : resolve(cwd, dir)
+    const source: PackSource = dir === undefined ? await buildSite(cfg, values['no-cache'] === true, output, signal) : resolve(cwd, dir)
     const started = performance.now()
     const onProgress = (event: PackProgressEvents): void => {
       if (event.type === 'pack:progress') {
@@ -77,15 +79,17 @@ function checkProfile(value: unknown, fallback: CidProfileName): CidProfileName 
 }
 
 /** Renders the site in memory (or runs build.command) and returns what to pack. */
-async function buildSite(cfg: ResolvedConfig, output: Output, signal: AbortSignal): Promise<PackSource> {
+async function buildSite(cfg: ResolvedConfig, noCache: boolean, output: Output, signal: AbortSignal): Promise<PackSource> {
   // Loaded only when needed, so packing a folder does not depend on the renderer.
-  const { build } = await import('../../render/build.ts')
+  const { build, renderCacheDir } = await import('../../render/build.ts')
   const onProgress = (event: BuildProgressEvents): void => {
     if (event.type === 'build:warning') output.warn(event.detail)
     else if (event.type === 'build:page') output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
     else if (event.type === 'build:command') output.info(`running build command: ${event.detail.command}`)
+    else if (event.type === 'build:cache') showRenderCache(output, event.detail)
   }
-  const built = await build({ site: cfg.site, out: cfg.build.out, command: cfg.build.command, root: cfg.root, dryRun: true, signal, onProgress })
+  const cacheDir = noCache ? undefined : renderCacheDir(cfg)
+  const built = await build({ site: cfg.site, out: cfg.build.out, command: cfg.build.command, root: cfg.root, dryRun: true, cacheDir, signal, onProgress })
   const source = built.output ?? built.outDir
   if (source === undefined) throw new PackError('the build produced neither files nor an output folder; check build.command and build.out')
   return source

@@ -5,6 +5,7 @@ import type { LocalSite, StartLocalProgressEvents } from '../../local.ts'
 import type { Command } from '../command.ts'
 import { EXIT_OK } from '../exit.ts'
 import { formatBytes, type Output } from '../output.ts'
+import { NO_CACHE_OPTION, showRenderCache } from './build-display.ts'
 
 function parsePort(value: string | boolean | string[] | undefined): number | undefined {
   if (typeof value !== 'string') return undefined
@@ -26,6 +27,8 @@ function progressDisplay(output: Output, store: string, requestedPort: number | 
         return output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
       case 'build:command':
         return output.info(`running build command: ${event.detail.command}`)
+      case 'build:cache':
+        return showRenderCache(output, event.detail)
       case 'local:built':
         return output.info(`built ${event.detail.pages} pages, ${event.detail.files} files (${formatBytes(event.detail.bytes)})`)
       case 'pack:progress':
@@ -82,6 +85,7 @@ export const startCommand: Command = {
     host: { type: 'string', value: 'H', description: `gateway address (default ${DEFAULT_GATEWAY_HOST}: this machine only)` },
     key: { type: 'string', value: 'NAME', description: `IPNS key to publish under, created on first use (default ${DEFAULT_IPNS_KEY})` },
     'no-serve': { type: 'boolean', description: 'do everything, print the result, then stop instead of serving' },
+    'no-cache': NO_CACHE_OPTION,
   },
   details: `
 The whole pipeline with no account anywhere, against the embedded node in the store
@@ -91,7 +95,8 @@ that gateway, and only then points the local IPNS name of --key at it. Then it s
 the site until Ctrl+C, which stops the gateway and closes the store cleanly.`,
   async run({ values, config, output, signal, cwd }) {
     const port = parsePort(values.port)
-    const cfg = await config()
+    const loaded = await config()
+    const cfg = values['no-cache'] === true ? { ...loaded, build: { ...loaded.build, cache: false } } : loaded
     const key = typeof values.key === 'string' ? values.key : DEFAULT_IPNS_KEY
     // Loaded on use so that --help and other commands start without Helia.
     const { startLocal } = await import('../../local.ts')

@@ -5,7 +5,7 @@
  */
 import type { Env, StateInline } from 'markdown-it'
 import type { Diagnostic } from '../../errors.ts'
-import type { MarkdownEnv } from '../types.ts'
+import type { MarkdownEnv, RefUse } from '../types.ts'
 
 export interface DocContext {
   file: string
@@ -13,6 +13,8 @@ export interface DocContext {
   resolveRef: MarkdownEnv['resolveRef']
   errors: Diagnostic[]
   warnings: Diagnostic[]
+  /** What `resolveRef` was asked and answered, in order. */
+  refs: RefUse[]
   /** 0-based body line of the block whose inline content is being parsed. */
   blockLine: number
 }
@@ -22,12 +24,19 @@ export interface RenderEnv extends Env {
 }
 
 export function createContext(env: MarkdownEnv): DocContext {
+  const refs: RefUse[] = []
   return {
     file: env.file,
     lineOffset: env.lineOffset,
-    resolveRef: env.resolveRef,
+    // Recorded: the result depends on these answers, so the render cache must check them.
+    resolveRef(ref) {
+      const url = env.resolveRef(ref)
+      refs.push([ref, url ?? null])
+      return url
+    },
     errors: [],
     warnings: [],
+    refs,
     blockLine: 0,
   }
 }

@@ -73,6 +73,7 @@ export function createMarkdownRenderer(options: MarkdownOptions = {}): MarkdownR
         // Core steps report in passes; a report reads best in file order.
         errors: doc.errors.sort(byLine),
         warnings: doc.warnings.sort(byLine),
+        refs: doc.refs,
       }
     },
   }

@@ -1,0 +1,19 @@
+/** What `build`, `pack`, `start` and `deploy` show about the render cache once a build is done. */
+import type { RenderCacheReport } from '../../events.ts'
+import type { Output } from '../output.ts'
+
+export function showRenderCache(output: Output, report: RenderCacheReport): void {
+  const { posts, pages, corrupt } = report
+  const damaged = corrupt === 0 ? '' : `; ${corrupt} damaged ${corrupt === 1 ? 'entry' : 'entries'} rendered again`
+  output.info(
+    `render cache: reused ${posts.cached} of ${posts.cached + posts.rendered} posts and ${pages.cached} of ${pages.cached + pages.rendered} pages${damaged}`,
+  )
+  if (report.ignored !== undefined) output.info(`render cache: the previous cache was not used (${report.ignored})`)
+  if (report.error !== undefined) output.warn(`render cache: ${report.error} (the build is not affected)`)
+}
+
+/** The `--no-cache` option of the commands that build the site. */
+export const NO_CACHE_OPTION = {
+  type: 'boolean',
+  description: 'render every post and page again, and neither read nor write the render cache (<store>/render-cache)',
+} as const
