@@ -19,7 +19,7 @@ import type { Pinner, PinMeta } from '../pin/types.ts'
 import { ipfsPathCid, liveCids, namesAs, publishNames, readNames } from './names.ts'
 import { sweepDagBlocks } from './dag-blocks.ts'
 import { readDeployRecord, recordDeploy } from './record.ts'
-import { incremental, packSite, storeReader } from './source.ts'
+import { incremental, packSite, previousRoot, storeReader } from './source.ts'
 import type { DeployAllProgressEvents, DeployNameResult, DeployOptions, DeployResult, DeployTargetResult } from './types.ts'
 import { deployUrls, verifyGateways, verifySite } from './verify.ts'
 
@@ -88,7 +88,8 @@ export async function deploy(options: DeployOptions): Promise<DeployResult> {
     for (const s of states) if (s.error !== undefined) emit({ type: 'deploy:warning', detail: { message: `${s.publisher.name}: could not read its current value (${s.error})` } })
     const record = await readDeployRecord(config.store, site)
     const last = record.production[0]?.cid
-    const previous = (last === undefined ? undefined : CID.parse(last)) ?? states.map((s) => ipfsPathCid(s.previous)).find((c) => c !== undefined)
+    const current = states.map((s) => ipfsPathCid(s.previous)).filter((c) => c !== undefined)
+    const previous = await previousRoot([...current, ...(last === undefined ? [] : [CID.parse(last)])], config.store, node)
     const figures = await incremental(node, config.store, packed, previous, emit, signal)
     emit({ type: 'deploy:incremental', detail: figures })
 

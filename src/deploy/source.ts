@@ -11,7 +11,8 @@ import { diff, pack } from '../pack/index.ts'
 import type { BlockReader } from '../pack/walk.ts'
 import { buildForPack } from '../site-build.ts'
 import { importCar } from './car.ts'
-import { addedBlocks, type BlockSizes, readDagBlocks, writeDagBlocks } from './dag-blocks.ts'
+import { pathExists } from '../fs.ts'
+import { addedBlocks, type BlockSizes, dagBlocksPath, readDagBlocks, writeDagBlocks } from './dag-blocks.ts'
 import type { DeployAllProgressEvents, DeployOptions } from './types.ts'
 
 export interface PackedSite {
@@ -54,6 +55,20 @@ export async function packSite(node: EmbeddedNode, options: DeployOptions, emit:
   await writeDagBlocks(config.store, cid, blockSizes)
   emit({ type: 'deploy:packed', detail: { cid: cid.toString(), source: 'build', files, bytes, blocks } })
   return { cid, source: 'build', files, bytes, blocks, dagBytes, blockSizes }
+}
+
+/**
+ * The version to measure against and build on: what the names point at (the live site),
+ * else the last production deploy in the local record, preferring one this store can
+ * compare with (its block list, or its root block, is here). The record comes first only
+ * when the names say nothing or point at a version this store never had: a record
+ * restored from a CI cache may be older than what is live.
+ */
+export async function previousRoot(candidates: readonly CID[], store: string, node: EmbeddedNode): Promise<CID | undefined> {
+  for (const cid of candidates) {
+    if ((await pathExists(dagBlocksPath(store, cid))) || (await node.helia.blockstore.has(cid))) return cid
+  }
+  return candidates[0]
 }
 
 export interface Incremental {

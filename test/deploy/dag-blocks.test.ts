@@ -6,8 +6,10 @@ import { MemoryBlockstore } from 'blockstore-core'
 import type { CID } from 'multiformats/cid'
 import { dagStats } from '../../src/deploy/dag.ts'
 import { addedBlocks, dagBlocksPath, readDagBlocks, sweepDagBlocks, writeDagBlocks } from '../../src/deploy/dag-blocks.ts'
+import { previousRoot } from '../../src/deploy/source.ts'
 import { diff, pack } from '../../src/pack/index.ts'
 import type { OutputFile } from '../../src/render/types.ts'
+import { memoryNode } from '../node/node-fixtures.ts'
 import { tempDir } from '../pack/helpers.ts'
 
 const page = (path: string, body: string): OutputFile => ({ path, content: new TextEncoder().encode(body) })
@@ -15,9 +17,25 @@ const big = new Uint8Array(700 * 1024).map((_, i) => (i * 31) % 253)
 const v1 = [page('index.html', 'home v1'), page('posts/a/index.html', 'a'), page('posts/b/index.html', 'b'), { path: 'big.bin', content: big }]
 const v2 = [page('index.html', 'home v2'), page('posts/a/index.html', 'a'), page('posts/b/index.html', 'b, edited'), { path: 'big.bin', content: big }]
 
-async function packed(blockstore: MemoryBlockstore, files: OutputFile[]) {
+async function packed(blockstore: Parameters<typeof pack>[1]['blockstore'], files: OutputFile[]) {
   return pack(files, { blockstore, profile: 'unixfs-v1-2025' })
 }
+
+describe('previousRoot', () => {
+  it('takes the first version this store can compare with: the live one, else the recorded one', async (t) => {
+    const store = await tempDir(t)
+    const node = await memoryNode({ offline: true })
+    t.after(() => node.stop())
+    const elsewhere = await packed(new MemoryBlockstore(), [page('index.html', 'deployed from another machine')])
+    const recorded = await packed(new MemoryBlockstore(), v1)
+    await writeDagBlocks(store, recorded.cid, recorded.blockSizes)
+    assert.equal((await previousRoot([elsewhere.cid, recorded.cid], store, node))?.toString(), recorded.cid.toString())
+    const live = await packed(node.helia.blockstore, v2)
+    assert.equal((await previousRoot([live.cid, recorded.cid], store, node))?.toString(), live.cid.toString())
+    assert.equal((await previousRoot([elsewhere.cid], store, node))?.toString(), elsewhere.cid.toString(), 'nothing comparable: the live one still')
+    assert.equal(await previousRoot([], store, node), undefined)
+  })
+})
 
 describe('dag block lists', () => {
   it('pack counts every distinct block with its size, as a walk of the stored DAG does', async () => {

@@ -103,7 +103,7 @@ describe('workflow rules', () => {
   it('cache the packed blockstore and the render cache, keyed by the content and the code, restored by prefix', async () => {
     const steps = (await workflow('deploy.yml')).jobs.production?.steps ?? []
     const cache = steps.find((s) => s.uses?.startsWith('actions/cache@'))
-    assert.deepEqual(String(cache?.with?.path).trim().split('\n'), ['.ipfs-publish/blocks', '.ipfs-publish/render-cache'])
+    assert.deepEqual(String(cache?.with?.path).trim().split('\n'), ['.ipfs-publish/blocks', '.ipfs-publish/render-cache', '.ipfs-publish/dags', '.ipfs-publish/deploys', '.ipfs-publish/storacha'])
     assert.match(String(cache?.with?.key), /^ipfs-publish-blocks-\$\{\{ runner\.os \}\}-\$\{\{ hashFiles\('site\/\*\*'.*'src\/\*\*'/)
     assert.equal(String(cache?.with?.['restore-keys']).trim(), `ipfs-publish-blocks-${expr('runner.os')}-`)
     assert.ok(steps.indexOf(cache!) < steps.findIndex((s) => s.run?.includes('deploy')), 'restored before the deploy')
