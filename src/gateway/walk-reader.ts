@@ -5,9 +5,9 @@
  * From a store that can read synchronously (the pack store), a block is read straight
  * from its pack file: right after a pack, or on a server that keeps serving one site,
  * the blocks are in the page cache, and there a thread-pool round trip per block (tens
- * of thousands of them) costs several times the read. Synchronous reads are bounded per
- * turn of the event loop (SYNC_SLICE_MS of reading, then other work runs), and when they
- * turn out slow (a cold disk) the walk reads asynchronously for a while instead.
+ * of thousands of them) costs several times the read. The walk gives way to other work
+ * every SLICE_MS (setImmediate), and when its synchronous reads turn out slow (a cold
+ * disk) it reads asynchronously for a while instead.
  *
  * Asynchronously, a few blocks are read ahead: the walk's stack holds the blocks it
  * sends next, in order, on top, so some of them are read while the current one is sent.
@@ -18,8 +18,13 @@ import type { DirectBlockstore } from './direct-store.ts'
 
 const IDENTITY = 0x00
 
-/** Synchronous reading per turn of the event loop, at most (plus one read). */
-const SYNC_SLICE_MS = 2
+/**
+ * Work on one walk per turn of the event loop, at most (plus one block). Counted in wall
+ * time, not read time: a chunk the kernel takes at once lets the next one be framed in
+ * the same turn, so reading, decoding and framing would otherwise run on for as long as
+ * the socket buffer has room, while other requests wait.
+ */
+const SLICE_MS = 1
 /**
  * A read slower than this (per block plus per byte) did not come from memory; a slice
  * where most reads were slow is a cold disk, where one slow read alone is the process
@@ -64,8 +69,8 @@ export class WalkReader {
   private held = 0
   private slab = new ArrayBuffer(0)
   private slabAt = 0
-  /** The current slice of synchronous reads. */
-  private slice = { ms: 0, blocks: 0, slow: 0 }
+  /** When this turn of the walk started, and its synchronous reads so far. */
+  private slice = { started: performance.now(), blocks: 0, slow: 0 }
   /** Blocks left to read asynchronously after a slow slice. */
   private asyncSpell = 0
 
@@ -74,14 +79,19 @@ export class WalkReader {
   }
 
   /**
-   * Lets other requests run once this turn's synchronous reading is used up; after a
-   * slow turn (a cold disk), reads go asynchronous for a while. Call before each block.
+   * Lets other requests run once this turn of the walk is used up; after a turn of mostly
+   * slow synchronous reads (a cold disk), reads go asynchronous for a while. Call before
+   * each block.
    */
   pause(): Promise<void> | undefined {
-    if (this.slice.ms < SYNC_SLICE_MS) return undefined
+    if (performance.now() - this.slice.started < SLICE_MS) return undefined
     if (this.slice.slow * 2 > this.slice.blocks) this.asyncSpell = ASYNC_SPELL_BLOCKS
-    this.slice = { ms: 0, blocks: 0, slow: 0 }
-    return new Promise((resolve) => setImmediate(resolve))
+    return new Promise((resolve) =>
+      setImmediate(() => {
+        this.slice = { started: performance.now(), blocks: 0, slow: 0 }
+        resolve()
+      }),
+    )
   }
 
   /** Whether `cid` is to be read synchronously now (with `readInto` or `readNow`), rather than taken. */
@@ -103,7 +113,6 @@ export class WalkReader {
     const started = performance.now()
     ;(this.init.direct as DirectBlockstore).readInto(cid, target, offset)
     const ms = performance.now() - started
-    this.slice.ms += ms
     this.slice.blocks++
     if (ms > WARM_MS_PER_BLOCK + length * WARM_MS_PER_BYTE) this.slice.slow++
     this.init.onRead?.()
