@@ -90,6 +90,21 @@ export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=29030400, immutable'
 /** `Retry-After` (seconds) sent with 502 and 504, so clients do not hammer a gateway that lacks the content. */
 export const GATEWAY_RETRY_AFTER_SECONDS = 30
 
+/**
+ * The gateway frames a CAR response into chunks of about this size: one socket write
+ * per chunk rather than per block (a site has tens of thousands of blocks).
+ */
+export const GATEWAY_CAR_CHUNK_BYTES = 1024 * 1024
+
+/** A CAR chunk that has waited this long for blocks is sent unfilled, so a slow source still streams. */
+export const GATEWAY_CAR_FLUSH_MS = 20
+
+/** Block reads a CAR response keeps in flight ahead of the one it is sending. */
+export const GATEWAY_READ_AHEAD_BLOCKS = 16
+
+/** Bytes of blocks a CAR response may hold read ahead of what it has sent. */
+export const GATEWAY_READ_AHEAD_BYTES = 16 * 1024 * 1024
+
 /** DNSLink chains (`/ipns/a` → `/ipns/b` → ...) longer than this are refused (the DNSLink gateway spec's limit). */
 export const DNSLINK_MAX_RECURSION = 32
 

@@ -3,12 +3,15 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Helia } from '@helia/interface'
 import type { CID } from 'multiformats/cid'
 import type { BlockReader } from './blocks.ts'
+import type { DirectBlockstore } from './direct-store.ts'
 import type { Headers } from './reply.ts'
 import type { NameResolvers } from './resolve.ts'
 import type { ContentPath } from './url-path.ts'
 
 export interface GatewayContext {
   helia: Helia
+  /** The store under Helia's layers when it can be read directly (the pack store), for whole-DAG CARs. */
+  direct: DirectBlockstore | undefined
   resolvers: NameResolvers
   subdomainHosts: readonly string[]
   offline: boolean

@@ -12,6 +12,7 @@ import type { Helia } from '@helia/interface'
 import { base36 } from 'multiformats/bases/base36'
 import { GatewayError } from '../errors.ts'
 import type { GatewayContext } from './context.ts'
+import { findDirectStore } from './direct-store.ts'
 import { createTxtResolver, DnslinkLookup, type TxtResolver } from './dnslink.ts'
 import { createRequestHandler } from './handler.ts'
 import { parseIpnsKey, toDnsLabel } from './names.ts'
@@ -55,6 +56,7 @@ export function createGateway(components: GatewayComponents, init: GatewayInit =
   const resolveTxt = components.resolveTxt ?? createTxtResolver({ servers: options.dnsServers })
   const context: GatewayContext = {
     helia: components.helia,
+    direct: findDirectStore(components.helia.blockstore),
     resolvers: {
       ipns: components.ipns ?? ipnsResolver(components.helia),
       dnslink: new DnslinkLookup(resolveTxt, options.dnslinkCacheMs),

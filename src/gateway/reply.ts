@@ -1,7 +1,8 @@
 /** Writing responses on `node:http`: headers, whole bodies, streamed bodies, errors. */
 import type { ServerResponse } from 'node:http'
 import { STATUS_CODES } from 'node:http'
-import { pipeline } from 'node:stream/promises'
+import { once } from 'node:events'
+import { finished, pipeline } from 'node:stream/promises'
 
 export type Headers = Record<string, string | number>
 
@@ -41,20 +42,23 @@ export function redirect(res: ServerResponse, status: number, location: string, 
 /**
  * Streams a body. A failure after the headers went out cannot change the status any
  * more: the connection is cut, so the client sees an incomplete response, not a
- * complete wrong one.
+ * complete wrong one. With `onWritten`, each chunk is handed back once the socket no
+ * longer needs it, so its buffer can be reused.
  */
 export async function sendStream(
   res: ServerResponse,
   status: number,
   headers: Headers,
   body: AsyncIterable<Uint8Array>,
-  options: { head: boolean; signal: AbortSignal; onChunk?: () => void },
+  options: { head: boolean; signal: AbortSignal; onChunk?: () => void; onWritten?: (chunk: Uint8Array) => void },
 ): Promise<void> {
   writeHead(res, status, headers)
   if (options.head) {
     res.end()
     return
   }
+  const { onWritten } = options
+  if (onWritten !== undefined) return writeChunks(res, body, { signal: options.signal, onChunk: options.onChunk, onWritten })
   const counted = async function* () {
     for await (const chunk of body) {
       options.onChunk?.()
@@ -62,4 +66,24 @@ export async function sendStream(
     }
   }
   await pipeline(counted(), res, { signal: options.signal })
+}
+
+/** `pipeline`'s job, with a callback per chunk written (pipeline writes without one). */
+async function writeChunks(
+  res: ServerResponse,
+  body: AsyncIterable<Uint8Array>,
+  options: { signal: AbortSignal; onChunk: (() => void) | undefined; onWritten: (chunk: Uint8Array) => void },
+): Promise<void> {
+  const { signal, onWritten } = options
+  for await (const chunk of body) {
+    signal.throwIfAborted()
+    options.onChunk?.()
+    // Called without an error only once the data has left for the socket.
+    const more = res.write(chunk, (err) => {
+      if (err == null) onWritten(chunk)
+    })
+    if (!more) await once(res, 'drain', { signal })
+  }
+  res.end()
+  await finished(res, { signal })
 }

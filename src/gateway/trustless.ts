@@ -7,7 +7,8 @@ import { IPNSEntry } from '@helia/ipns'
 import { base36 } from 'multiformats/bases/base36'
 import type { CID } from 'multiformats/cid'
 import { blockReader } from './blocks.ts'
-import { type CarBlock, carBlocks, encodeCar } from './car.ts'
+import { type CarBlock, type CarSource, carBlocks } from './car.ts'
+import { ChunkBuffers, encodeCar } from './car-encode.ts'
 import { etagMatches } from './caching.ts'
 import type { RequestContext, ResolvedRequest } from './context.ts'
 import { filenameParams } from './file.ts'
@@ -94,9 +95,21 @@ export async function serveCar(rc: RequestContext, request: ResolvedRequest, neg
   const bytes = car.entityBytes === undefined ? '' : `.${car.entityBytes.from}:${car.entityBytes.to}`
   const etag = `"${terminal}.car.${car.scope}${bytes}.dfs.${dups}"`
   if (notModified(rc, etag, headers)) return
-  const source = { reader: rc.reader, getCodec: (code: number) => rc.gateway.helia.getCodec(code), signal: rc.signal }
-  const body = encodeCar(request.cid, carBlocks(source, pathBlocks, terminal, car))
-  await sendStream(rc.res, 200, { ...headers, ETag: etag }, body, { head: rc.head, signal: rc.signal, onChunk: rc.progress })
+  const source: CarSource = {
+    reader: rc.reader,
+    direct: rc.gateway.direct,
+    onDirectRead: rc.progress,
+    getCodec: (code: number) => rc.gateway.helia.getCodec(code),
+    signal: rc.signal,
+  }
+  const buffers = new ChunkBuffers()
+  const body = encodeCar(request.cid, carBlocks(source, pathBlocks, terminal, car), { buffers })
+  await sendStream(rc.res, 200, { ...headers, ETag: etag }, body, {
+    head: rc.head,
+    signal: rc.signal,
+    onChunk: rc.progress,
+    onWritten: (chunk) => buffers.written(chunk),
+  })
 }
 
 export async function serveIpnsRecord(rc: RequestContext, path: ContentPath, negotiated: Negotiated): Promise<void> {

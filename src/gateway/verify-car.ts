@@ -1,13 +1,14 @@
 /**
- * The CAR half of a gateway check: one request for the whole DAG, streamed block by block
- * into the tracker. Says whether the gateway could not send a CAR at all (the caller then
- * walks raw blocks) or what was wrong with the CAR it sent.
+ * The CAR half of a gateway check: one request for the whole DAG, streamed chunk by chunk
+ * through a decoder into the tracker, each block checked as it comes out. Says whether the
+ * gateway could not send a CAR at all (the caller then walks raw blocks) or what was
+ * wrong with the CAR it sent.
  */
-import { CarBlockIterator } from '@ipld/car/iterator'
 import type { CID } from 'multiformats/cid'
 import { AbortError } from '../errors.ts'
 import { describeError, describeStatus, RequestTimeoutError } from '../net/retry.ts'
-import { blockKey } from './verify-block.ts'
+import { blockKey } from './block-key.ts'
+import { CarDecoder, CarStreamError } from './car-decoder.ts'
 import type { DagTracker } from './verify-dag.ts'
 import { CAR_MEDIA_TYPE, carRequest, chunks, type Fetcher, request } from './verify-http.ts'
 
@@ -32,20 +33,23 @@ function checkRoots(roots: CID[], expected: CID): string | undefined {
 function describeStreamError(err: unknown, transferred: number, inHeader: boolean): string {
   const where = `after ${transferred} bytes`
   if (err instanceof RequestTimeoutError) return `the CAR stream stalled ${where}: ${err.message}`
-  const message = describeError(err)
-  if (/unexpected end of data/i.test(message)) {
-    return inHeader ? `the CAR ends inside its header (${where})` : `the CAR is truncated: it ends in the middle of a block (${where})`
+  if (err instanceof CarStreamError && err.truncated) {
+    return err.inHeader ? `the CAR ends inside its header (${where})` : `the CAR is truncated: it ends in the middle of a block (${where})`
   }
+  const message = describeError(err)
   if (inHeader) return `the CAR header is invalid: ${message}`
   if (err instanceof TypeError) return `the connection broke ${where}: ${message}`
   return `the CAR is malformed ${where}: ${message}`
 }
 
-export async function fetchCar(
-  tracker: DagTracker,
-  fetcher: Fetcher,
-  onBlock: () => void,
-): Promise<CarOutcome> {
+export interface FetchCarOptions {
+  /** A block larger than this is refused. */
+  maxBlockBytes: number
+  /** Called after each new valid block of the DAG. */
+  onBlock: () => void
+}
+
+export async function fetchCar(tracker: DagTracker, fetcher: Fetcher, options: FetchCarOptions): Promise<CarOutcome> {
   let response: Response
   try {
     response = await request(fetcher, carRequest(fetcher.gateway, tracker.root))
@@ -67,20 +71,24 @@ export async function fetchCar(
   const counter = { bytes: 0 }
   const body = chunks(response.body, fetcher, counter)
   const problems: string[] = []
-  let inHeader = true
+  const decoder = new CarDecoder({
+    maxBlockBytes: options.maxBlockBytes,
+    onRoots: (roots) => {
+      const rootProblem = checkRoots(roots, tracker.root)
+      if (rootProblem !== undefined) problems.push(rootProblem)
+    },
+    onBlock: (cid, bytes) => {
+      if (tracker.add(cid, bytes) === 'valid') options.onBlock()
+    },
+  })
   try {
-    const car = await CarBlockIterator.fromIterable(body)
-    inHeader = false
-    const rootProblem = checkRoots(await car.getRoots(), tracker.root)
-    if (rootProblem !== undefined) problems.push(rootProblem)
-    for await (const block of car) {
-      if ((await tracker.add(block.cid, block.bytes)) === 'valid') onBlock()
-    }
+    for await (const chunk of body) decoder.push(chunk)
+    decoder.end()
   } catch (err) {
     if (err instanceof AbortError) throw err
-    problems.push(describeStreamError(err, counter.bytes, inHeader))
+    problems.push(describeStreamError(err, counter.bytes, decoder.inHeader))
   } finally {
-    // Ends the request if the CAR parser stopped before the body did.
+    // Ends the request if the decoder stopped before the body did.
     await body.return(undefined)
   }
   return { kind: 'received', problems, transferred: counter.bytes }

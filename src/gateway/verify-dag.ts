@@ -6,11 +6,16 @@
  * decided by walking from the root once everything has arrived.
  */
 import type { CID } from 'multiformats/cid'
-import { blockKey, checkHash, isIdentity, linksOf } from './verify-block.ts'
+import { blockKey } from './block-key.ts'
+import { checkHash, isIdentity, linksOf } from './verify-block.ts'
 
 interface Received {
   links: CID[]
   size: number
+  /** The links' keys, once a walk needed them. */
+  keys?: string[]
+  /** The walk (`state()`) that last reached this block. */
+  walked: number
 }
 
 export type AddOutcome = 'valid' | 'duplicate' | 'bad' | 'unreadable'
@@ -42,6 +47,9 @@ export class DagTracker {
   /** Bytes and blocks seen so far, for progress; the final figures come from `state()`. */
   seenBlocks = 0
   seenBytes = 0
+  private walks = 0
+  /** The last `state()`, until a block is added or refused. */
+  private last: DagState | undefined
 
   constructor(root: CID) {
     this.root = root
@@ -55,11 +63,14 @@ export class DagTracker {
   /**
    * Checks a block that a gateway sent and records it. Returns what became of it. Every
    * copy is hashed, duplicates included: one good copy must not cover for a bad one.
+   * Nothing is kept of `bytes` (its links are decoded from a copy), so it may be a view
+   * into a chunk of the response.
    */
-  async add(cid: CID, bytes: Uint8Array): Promise<AddOutcome> {
+  add(cid: CID, bytes: Uint8Array): AddOutcome {
     const key = blockKey(cid)
     if (this.rejected.has(key)) return 'bad'
-    const hash = await checkHash(cid, bytes)
+    this.last = undefined
+    const hash = checkHash(cid, bytes)
     if (!hash.ok) {
       this.rejected.set(key, { cid, bad: !hash.unknownHash, reason: hash.reason })
       return hash.unknownHash ? 'unreadable' : 'bad'
@@ -71,7 +82,7 @@ export class DagTracker {
       this.rejected.set(key, { cid, bad: false, reason: links.reason })
       return 'unreadable'
     }
-    this.received.set(key, { links: links.links, size: bytes.length })
+    this.received.set(key, { links: links.links, size: bytes.length, walked: 0 })
     this.seenBlocks++
     this.seenBytes += bytes.length
     return 'valid'
@@ -85,32 +96,52 @@ export class DagTracker {
     const links = linksOf(cid, cid.multihash.digest)
     if (links.ok) return links.links
     this.rejected.set(blockKey(cid), { cid, bad: false, reason: links.reason })
+    this.last = undefined
     return undefined
   }
 
-  /** Walks from the root over what has arrived: what the DAG holds, lacks or was refused, and what is extra. */
+  /**
+   * Walks from the root over what has arrived: what the DAG holds, lacks or was refused,
+   * and what is extra. Blocks received are marked as the walk reaches them, so the only
+   * set it builds is of the few blocks it did not find.
+   */
   state(): DagState {
+    if (this.last !== undefined) return this.last
+    const walk = ++this.walks
+    /** Keys reached that are not received blocks: refused, missing, identity CIDs. */
     const seen = new Set<string>()
     const missing: CID[] = []
     const rejected: Rejected[] = []
     let blocks = 0
     let bytes = 0
-    const stack: CID[] = [this.root]
-    while (stack.length > 0) {
-      const cid = stack.pop()!
-      const key = blockKey(cid)
-      if (seen.has(key)) continue
-      seen.add(key)
-      const refused = this.rejected.get(key)
-      if (refused !== undefined) {
-        // Its links cannot be trusted, so what lies below it is neither missing nor present: unknown.
-        rejected.push(refused)
-        continue
+    const cids: CID[] = [this.root]
+    const keys: string[] = [blockKey(this.root)]
+    const push = (links: CID[], linkKeys: string[]): void => {
+      // Reversed so the walk visits links in their order, as a DFS CAR would send them.
+      for (let i = links.length - 1; i >= 0; i--) {
+        cids.push(links[i] as CID)
+        keys.push(linkKeys[i] as string)
       }
+    }
+    for (let cid = cids.pop(), key = keys.pop(); cid !== undefined && key !== undefined; cid = cids.pop(), key = keys.pop()) {
       const held = this.received.get(key)
-      if (held !== undefined) {
+      if (held?.walked === walk) continue
+      const refused = this.rejected.get(key)
+      if (held !== undefined && refused === undefined) {
+        held.walked = walk
         blocks++
         bytes += held.size
+        held.keys ??= held.links.map(blockKey)
+        push(held.links, held.keys)
+        continue
+      }
+      if (seen.has(key)) continue
+      seen.add(key)
+      if (refused !== undefined) {
+        // Its links cannot be trusted, so what lies below it is neither missing nor present: unknown.
+        if (held !== undefined) held.walked = walk
+        rejected.push(refused)
+        continue
       }
       const links = this.linksFrom(cid)
       if (links === undefined) {
@@ -120,11 +151,12 @@ export class DagTracker {
         else rejected.push(late)
         continue
       }
-      // Reversed so the walk visits links in their order, as a DFS CAR would send them.
-      for (let i = links.length - 1; i >= 0; i--) stack.push(links[i]!)
+      push(links, links.map(blockKey))
     }
     let extra = 0
-    for (const key of new Set([...this.received.keys(), ...this.rejected.keys()])) if (!seen.has(key)) extra++
-    return { blocks, bytes, extra, missing, rejected }
+    for (const [key, held] of this.received) if (held.walked !== walk && !this.rejected.has(key)) extra++
+    for (const key of this.rejected.keys()) if (!seen.has(key)) extra++
+    this.last = { blocks, bytes, extra, missing, rejected }
+    return this.last
   }
 }

@@ -15,7 +15,7 @@ export interface VerifyOptions {
   concurrency?: number
   /** Retries of failed requests (network errors, 408, 429, 5xx). @default the `src/net/retry.ts` defaults */
   retry?: RetryPolicy
-  /** A raw block response larger than this is refused. @default MAX_BLOCK_BYTES (4 MiB) */
+  /** A block larger than this is refused, as a raw response or as a CAR section (before any of it is buffered). @default MAX_BLOCK_BYTES (4 MiB) */
   maxBlockBytes?: number
 }
 

@@ -6,7 +6,8 @@
 import type { CID } from 'multiformats/cid'
 import { AbortError } from '../errors.ts'
 import { describeError, describeStatus } from '../net/retry.ts'
-import { blockKey, isIdentity } from './verify-block.ts'
+import { blockKey } from './block-key.ts'
+import { isIdentity } from './verify-block.ts'
 import type { DagTracker } from './verify-dag.ts'
 import { type Fetcher, rawRequest, readBlock, request } from './verify-http.ts'
 
@@ -73,7 +74,7 @@ export async function rawWalk(tracker: DagTracker, start: CID[], fetcher: Fetche
       failures.set(blockKey(cid), fetched.failure)
       return
     }
-    const outcome = await tracker.add(cid, fetched.bytes)
+    const outcome = tracker.add(cid, fetched.bytes)
     if (outcome !== 'valid') return
     options.onBlock?.()
     for (const link of tracker.linksFrom(cid) ?? []) enqueue(link)

@@ -18,7 +18,7 @@
 import type { CID } from 'multiformats/cid'
 import { AbortError } from '../errors.ts'
 import type { AbortOptions, ProgressOptions, VerifyProgressEvents } from '../events.ts'
-import { blockKey } from './verify-block.ts'
+import { blockKey } from './block-key.ts'
 import { fetchCar } from './verify-car.ts'
 import { DagTracker, type DagState } from './verify-dag.ts'
 import type { Fetcher } from './verify-http.ts'
@@ -89,7 +89,7 @@ async function checkGateway(cid: CID, gateway: string, options: NormalizedVerify
   const problems: string[] = []
   let carMissing: string[] | undefined
   let failures = new Map<string, string>()
-  const car = await fetchCar(tracker, fetcher, onBlock)
+  const car = await fetchCar(tracker, fetcher, { maxBlockBytes: options.maxBlockBytes, onBlock })
   if (car.kind === 'unavailable') {
     method = 'raw'
     emit({ type: 'verify:fallback', detail: { gateway, reason: car.reason } })
