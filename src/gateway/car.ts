@@ -10,7 +10,7 @@ import type { CID } from 'multiformats/cid'
 import { GATEWAY_READ_AHEAD_BLOCKS, GATEWAY_READ_AHEAD_BYTES } from '../constants.ts'
 import { blockKey } from './block-key.ts'
 import type { BlockReader } from './blocks.ts'
-import type { DirectBlockstore } from './direct-store.ts'
+import type { DirectBlockstore } from '../node/direct-store.ts'
 import type { CarOptions } from './format.ts'
 import { WalkReader } from './walk-reader.ts'
 

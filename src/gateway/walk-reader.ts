@@ -14,7 +14,7 @@
  * Blocks the store lacks are read through Helia, which may fetch them from the network.
  */
 import type { CID } from 'multiformats/cid'
-import type { DirectBlockstore } from './direct-store.ts'
+import type { DirectBlockstore } from '../node/direct-store.ts'
 
 const IDENTITY = 0x00
 

@@ -2,6 +2,7 @@ import { resolve } from 'node:path'
 import { type ImportCandidate, type ImporterOptions, importer } from 'ipfs-unixfs-importer'
 import type { CID } from 'multiformats/cid'
 import { PackError } from '../errors.ts'
+import { type DirectBlockstore, findDirectStore } from '../node/direct-store.ts'
 import type { PackProgressEvents } from '../events.ts'
 import type { OutputFile } from '../render/types.ts'
 import { writeCar } from './car.ts'
@@ -148,10 +149,13 @@ class CountingStore {
   /** Each distinct block's size, by multihash key. */
   readonly seen = new Map<string, number>()
   private readonly store: PackComponents['blockstore']
+  /** The pack store under Helia's layers, when there is one: asked without a lock per block. */
+  private readonly direct: DirectBlockstore | undefined
   private readonly signal: AbortSignal | undefined
 
   constructor(store: PackComponents['blockstore'], signal: AbortSignal | undefined) {
     this.store = store
+    this.direct = findDirectStore(store)
     this.signal = signal
   }
 
@@ -161,7 +165,7 @@ class CountingStore {
     if (this.seen.has(key)) return cid
     this.seen.set(key, bytes.byteLength)
     this.dagBytes += bytes.byteLength
-    if (await this.store.has(cid, { signal: this.signal })) return cid
+    if (this.direct !== undefined ? this.direct.has(cid) : await this.store.has(cid, { signal: this.signal })) return cid
     this.newBlocks++
     this.newBytes += bytes.byteLength
     await this.store.put(cid, bytes, { signal: this.signal })

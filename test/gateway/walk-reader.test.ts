@@ -5,7 +5,7 @@ import { NotFoundError } from 'interface-store'
 import { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { create } from 'multiformats/hashes/digest'
-import type { DirectBlockstore } from '../../src/gateway/direct-store.ts'
+import type { DirectBlockstore } from '../../src/node/direct-store.ts'
 import { WalkReader } from '../../src/gateway/walk-reader.ts'
 
 function rawBlock(i: number): { cid: CID; bytes: Uint8Array } {

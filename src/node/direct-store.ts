@@ -1,10 +1,12 @@
 /**
- * The store under Helia, for reads in bulk. Every `helia.blockstore.get` goes through
+ * The store under Helia, for reads in bulk and presence checks. Every `helia.blockstore.get` goes through
  * Helia's layers (the GC read lock, the network fallback, the identity store) and an
  * async generator; for a CAR of tens of thousands of blocks that costs more than the
  * reads. When the store Helia was given can be read directly (the pack store can, with
  * `readInto` and `getBytes`), bulk responses read it there and use Helia only for blocks
  * it lacks, which Helia may fetch from the network.
+ *
+ * Packing asks it whether each block is already stored, for the same reason.
  *
  * Skipping the GC lock is safe for reads: a block deleted meanwhile is either read whole
  * or reported missing, as it would be after waiting for the lock.
