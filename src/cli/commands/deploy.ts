@@ -67,11 +67,13 @@ export const deployCommand: Command = {
   details: `
 Runs the whole pipeline against the config's targets and names. A name moves only to a
 CID that every required target reports 'pinned' and that was fetched back whole through
-the config's gateways (or, without any, the local node): any failure leaves every name
-as it was and exits 1. Run it again after a failure: packed blocks and finished pins are
-reused. Secrets come from the environment variables the config names. In GitHub Actions
-it also writes the step summary and outputs (cid, url), sets a commit status and keeps
-one preview comment on the pull request.`,
+the config's gateways (without any, the required targets' own 'gateway', else the local
+node): any failure leaves every name as it was and exits 1. Run it again after a failure:
+packed blocks and finished pins are reused. A redeploy measures what is new against the
+live version's block list, and upload targets send only that. Secrets come from the
+environment variables the config names. In GitHub Actions it also writes the step
+summary and outputs (cid, url), sets a commit status and keeps one preview comment on
+the pull request.`,
   async run({ values, config, output, signal }) {
     const preview = text(values.preview)
     const car = text(values.car)
