@@ -4,9 +4,9 @@
  * response of tens of thousands of blocks is a few hundred socket writes, not one (and a
  * buffer) per block; a deferred block is read straight into its frame.
  */
-import { createWriter, headerLength } from '@ipld/car/buffer-writer'
 import type { CID } from 'multiformats/cid'
 import { GATEWAY_CAR_CHUNK_BYTES, GATEWAY_CAR_FLUSH_MS } from '../constants.ts'
+import { carHeader, varintLength, writeVarint } from '../pack/car-frame.ts'
 import type { CarItem } from './car.ts'
 
 export interface EncodeCarOptions {
@@ -74,30 +74,6 @@ export class ChunkBuffers {
 
 /** Buffers used once: the default, for a consumer that does not say when it is done with a chunk. */
 const FRESH = { take: (size: number) => Buffer.allocUnsafeSlow(size), emitted: () => {}, retire: () => {} }
-
-/** The CARv1 header: varint length, then dag-cbor `{ version: 1, roots }`. */
-function carHeader(root: CID): Uint8Array {
-  const roots = [root]
-  return createWriter(new ArrayBuffer(headerLength({ roots })), { roots }).close()
-}
-
-function varintLength(n: number): number {
-  let bytes = 1
-  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) bytes++
-  return bytes
-}
-
-/** Unsigned LEB128, the varint of multiformats and CAR; returns where the next byte goes. */
-function writeVarint(target: Uint8Array, at: number, n: number): number {
-  let i = at
-  let v = n
-  while (v >= 0x80) {
-    target[i++] = (v & 0x7f) | 0x80
-    v = Math.floor(v / 0x80)
-  }
-  target[i++] = v
-  return i
-}
 
 /**
  * A CARv1 stream of `blocks` under a header naming `root`. A chunk is emitted when the

@@ -8,11 +8,11 @@
  * in the page cache, and 42,000 async reads cost more than the reads themselves.
  */
 import { open, rename, rm } from 'node:fs/promises'
-import { createWriter, headerLength } from '@ipld/car/buffer-writer'
 import type { CID } from 'multiformats/cid'
 import * as raw from 'multiformats/codecs/raw'
 import { CAR_CHUNK_BYTES } from '../constants.ts'
 import { PackError } from '../errors.ts'
+import { carHeader, varintLength, writeVarint } from './car-frame.ts'
 import type { AbortOptions } from '../events.ts'
 import { type BlockReader, cidKey, linksOf, missingAsPackError, walkDag } from './walk.ts'
 
@@ -121,29 +121,6 @@ class Framer {
     this.at += cid.bytes.byteLength
     return full
   }
-}
-
-/** The CARv1 header (varint length, then dag-cbor `{ version: 1, roots }`), as @ipld/car writes it. */
-function carHeader(root: CID): Uint8Array {
-  return createWriter(new ArrayBuffer(headerLength({ roots: [root] })), { roots: [root] }).close()
-}
-
-function varintLength(n: number): number {
-  let bytes = 1
-  for (let v = n; v >= 0x80; v = Math.floor(v / 0x80)) bytes++
-  return bytes
-}
-
-/** Unsigned LEB128, the varint of multiformats and CAR. */
-function writeVarint(buf: Buffer, at: number, n: number): number {
-  let i = at
-  let v = n
-  while (v >= 0x80) {
-    buf[i++] = (v & 0x7f) | 0x80
-    v = Math.floor(v / 0x80)
-  }
-  buf[i++] = v
-  return i
 }
 
 /**
