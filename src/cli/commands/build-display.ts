@@ -1,6 +1,16 @@
-/** What `build`, `pack`, `start` and `deploy` show about the render cache once a build is done. */
-import type { RenderCacheReport } from '../../events.ts'
+/** What `build`, `pack`, `start` and `deploy` show while the site is built, and about the render cache once it is. */
+import type { BuildProgressEvents, RenderCacheReport } from '../../events.ts'
 import type { Output } from '../output.ts'
+
+/** The build's progress as `build` and `pack` show it. */
+export function buildProgress(output: Output): (event: BuildProgressEvents) => void {
+  return (event) => {
+    if (event.type === 'build:warning') output.warn(event.detail)
+    else if (event.type === 'build:page') output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
+    else if (event.type === 'build:command') output.info(`running build command: ${event.detail.command}`)
+    else if (event.type === 'build:cache') showRenderCache(output, event.detail)
+  }
+}
 
 export function showRenderCache(output: Output, report: RenderCacheReport): void {
   const { posts, pages, corrupt } = report

@@ -1,9 +1,8 @@
 import { resolve } from 'node:path'
-import type { BuildProgressEvents } from '../../events.ts'
 import { EXIT_OK } from '../exit.ts'
 import type { Command } from '../command.ts'
 import { formatBytes } from '../output.ts'
-import { NO_CACHE_OPTION, showRenderCache } from './build-display.ts'
+import { buildProgress, NO_CACHE_OPTION } from './build-display.ts'
 
 export const buildCommand: Command = {
   name: 'build',
@@ -28,12 +27,7 @@ build did not use are removed. Turn it off with --no-cache or build.cache: false
     const cfg = await config()
     // Loaded on use so that --help and other commands start without the renderer.
     const { build, renderCacheDir } = await import('../../render/build.ts')
-    const onProgress = (event: BuildProgressEvents): void => {
-      if (event.type === 'build:warning') output.warn(event.detail)
-      else if (event.type === 'build:page') output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
-      else if (event.type === 'build:command') output.info(`running build command: ${event.detail.command}`)
-      else if (event.type === 'build:cache') showRenderCache(output, event.detail)
-    }
+    const onProgress = buildProgress(output)
     const result = await build({
       site: typeof values.site === 'string' ? resolve(cwd, values.site) : cfg.site,
       out: typeof values.out === 'string' ? resolve(cwd, values.out) : cfg.build.out,

@@ -1,13 +1,13 @@
 import { resolve } from 'node:path'
 import { CID_PROFILES, type CidProfileName, type ResolvedConfig } from '../../config/index.ts'
 import { PackError, UsageError } from '../../errors.ts'
-import type { BuildProgressEvents, PackProgressEvents } from '../../events.ts'
+import type { PackProgressEvents } from '../../events.ts'
 import { blockstorePath, openBlockstore } from '../../node/blockstore/index.ts'
 import { type PackSource, pack } from '../../pack/index.ts'
 import type { Command } from '../command.ts'
 import { EXIT_OK } from '../exit.ts'
 import { formatBytes, type Output } from '../output.ts'
-import { NO_CACHE_OPTION, showRenderCache } from './build-display.ts'
+import { buildProgress, NO_CACHE_OPTION } from './build-display.ts'
 
 export const packCommand: Command = {
   name: 'pack',
@@ -82,12 +82,7 @@ function checkProfile(value: unknown, fallback: CidProfileName): CidProfileName 
 async function buildSite(cfg: ResolvedConfig, noCache: boolean, output: Output, signal: AbortSignal): Promise<PackSource> {
   // Loaded only when needed, so packing a folder does not depend on the renderer.
   const { build, renderCacheDir } = await import('../../render/build.ts')
-  const onProgress = (event: BuildProgressEvents): void => {
-    if (event.type === 'build:warning') output.warn(event.detail)
-    else if (event.type === 'build:page') output.progress(`rendering ${event.detail.done}/${event.detail.total} pages`)
-    else if (event.type === 'build:command') output.info(`running build command: ${event.detail.command}`)
-    else if (event.type === 'build:cache') showRenderCache(output, event.detail)
-  }
+  const onProgress = buildProgress(output)
   const cacheDir = noCache ? undefined : renderCacheDir(cfg)
   const built = await build({ site: cfg.site, out: cfg.build.out, command: cfg.build.command, root: cfg.root, dryRun: true, cacheDir, signal, onProgress })
   const source = built.output ?? built.outDir
