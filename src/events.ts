@@ -14,11 +14,15 @@ export interface ProgressEvent<T extends string = string, D = unknown> {
  * build not used (swept), and what it keeps for the next build.
  */
 export interface RenderCacheReport {
+  /** The cache folder. */
   dir: string
   posts: { cached: number; rendered: number }
   pages: { cached: number; rendered: number }
+  /** Entries that could not be read back whole (disk damage, a file cut short): rendered again. */
   corrupt: number
+  /** Entries the last build left that this one did not use: removed. */
   swept: number
+  /** Entries kept for the next build, and their bytes on disk (segments and manifest). */
   entries: number
   bytes: number
   /** Why the cache on disk was set aside whole: another renderer version, a damaged manifest. */

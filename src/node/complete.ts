@@ -30,17 +30,13 @@ export class CompleteBlocks {
     this.datastore = datastore
   }
 
-  /** The set as stored; read once, then kept in memory and updated with every change. */
+  /** The set, by `multihashKey`, as stored; read once, then kept in memory and updated with every change. */
   load(options: AbortOptions = {}): Promise<ReadonlySet<string>> {
     this.loaded ??= this.read(options).catch((err: unknown) => {
       this.loaded = undefined
       throw err
     })
     return this.loaded
-  }
-
-  has(set: ReadonlySet<string>, cid: CID): boolean {
-    return set.has(multihashKey(cid))
   }
 
   /** Adds the blocks of a DAG whose walk just found every block. */

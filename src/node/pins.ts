@@ -10,6 +10,7 @@ import type { AbortOptions } from '@libp2p/interface'
 import { CID } from 'multiformats/cid'
 import { NodeError, PinNameAmbiguousError, PinNotFoundError } from '../errors.ts'
 import type { NodeProgressEvents, ProgressOptions } from '../events.ts'
+import { multihashKey } from '../pack/walk.ts'
 import type { CompleteBlocks } from './complete.ts'
 import type { GcLock } from './gc-lock.ts'
 import type { LocalPin, PinMetadata, PinRecords } from './pin-records.ts'
@@ -76,7 +77,7 @@ export class LocalPins {
       try {
         count = await walkDags([cid], heliaSource(blocks, offline), getCodec, {
           signal: options.signal,
-          skip: (block) => complete.has(known, block),
+          skip: (block) => known.has(multihashKey(block)),
           onBlock: (block, n) => {
             walked.push(block)
             options.onProgress?.({ type: 'node:pin:block', detail: { root: cid.toString(), cid: block.toString(), blocks: n } })

@@ -10,28 +10,17 @@ import { randomBytes } from 'node:crypto'
 import { mkdir, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { RENDER_CACHE_MAX_SEGMENTS, RENDER_CACHE_MIN_LIVE, RENDER_CACHE_STALE_TEMP_MS } from '../../constants.ts'
+import type { RenderCacheReport } from '../../events.ts'
 import type { CachedMarkdown, CachedPage, Entry, Output, Outputs, Segment } from './entries.ts'
 import { type LinkRecord, MANIFEST_FILE, type Manifest, type MarkdownRecord, type PageRecord, RENDER_CACHE_FORMAT, serializeManifest } from './format.ts'
 import { SEGMENT, TEMPORARY } from './segments.ts'
 
-export interface RenderCacheSummary {
-  /** The cache folder. */
-  dir: string
+/** What saving reports: the build's report, with cache hits counted before the build knows its totals. */
+export type RenderCacheSummary = Omit<RenderCacheReport, 'posts' | 'pages'> & {
   /** Posts whose Markdown came from the cache. */
   markdownCached: number
   /** Pages whose bytes came from the cache. */
   pagesCached: number
-  /** Entries that could not be read back whole (disk damage, a file cut short): rendered again. */
-  corrupt: number
-  /** Entries the last build left that this one did not use: removed. */
-  swept: number
-  /** Entries kept for the next build, and their bytes on disk (segments and manifest). */
-  entries: number
-  bytes: number
-  /** Why the cache on disk was set aside whole (another renderer version, a damaged manifest). */
-  ignored?: string
-  /** Why this build's work could not be kept; the build itself is not affected. */
-  error?: string
 }
 
 export interface SaveInput {
